@@ -1,0 +1,4 @@
+/** Datasets in the PaintBucket-Character layout, pair lists, and patch ground truth. @module */
+export * from "./pbc.ts";
+export * from "./pairs.ts";
+export * from "./patch_gt.ts";
