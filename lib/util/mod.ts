@@ -5,3 +5,4 @@ export * from "./fs.ts";
 export * from "./cli.ts";
 export * from "./progress.ts";
 export * from "./jupyter.ts";
+export * from "./paths.ts";
