@@ -1,0 +1,234 @@
+/**
+ * `deno task match`: region correspondences between two line-art drawings, written as
+ * `ref_seg.png` / `tgt_seg.png` (16-bit label maps at each input's own size, ids from 1, 0 = no region),
+ * `matches.json` (`[{ref_region, tgt_region, score, ...}]`) and `match_vis.png` (the two drawings side by side,
+ * one colour per match, unmatched grey, background white).
+ *
+ * One pair: `deno task match REF.png TGT.png --out DIR --weights W`. A batch: `deno task match --data ROOT
+ * [--pairs CSV] --out DIR --weights W` writes every pair of a PBC-layout folder into
+ * `DIR/<dir>/<reference>-<target>/`, loading the model once, with a progress bar. `--oracle` (batch only) takes
+ * the similarity from the dataset's ground truth instead of a model: the upper bound of the post-processing.
+ *
+ * Line art may be black on transparent (PBC) or dark on white; any size.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { readGray, writeLabel16, writePng } from "../image/io.ts";
+import type { GrayImage } from "../image/types.ts";
+import { framePaths, loadFrame } from "../data/pbc.ts";
+import { resolvePairs } from "../data/pairs.ts";
+import type { PairSimilarity } from "../model/similarity.ts";
+import { MATCH_DEFAULTS, matchPair, type MatchPairOptions, type MatchPairResult } from "../match/pipeline.ts";
+import { oracleSimilarity } from "../match/oracle.ts";
+import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
+import { choice, num, parseCommand, type ParsedArgs, runMain, str } from "../util/cli.ts";
+import { UserError } from "../util/errors.ts";
+import { atomicWriteJson, exists, stageDir } from "../util/fs.ts";
+import { Progress } from "../util/progress.ts";
+import { matchVisualization } from "../viz/match_vis.ts";
+
+/** Options shared by `match` and `colorize`. */
+export const MATCHING_OPTIONS = {
+  weights: {
+    type: "string" as const,
+    help: "model folder (model.json + weights.bin), e.g. experiments/<run>",
+  },
+  regions: {
+    type: "string" as const,
+    help: "how regions are made: patches (the paper), lines (line-enclosed, gap-closed), hybrid",
+    default: MATCH_DEFAULTS.regions,
+  },
+  threshold: {
+    type: "string" as const,
+    help: "matching threshold on sigmoid(cosine)",
+    default: String(MATCH_DEFAULTS.matching.threshold),
+  },
+  rule: {
+    type: "string" as const,
+    help:
+      "argmax (the release: best partner per region) or all (the paper: every partner above the threshold)",
+    default: MATCH_DEFAULTS.matching.rule,
+  },
+  "max-side": {
+    type: "string" as const,
+    help: "longer side of the working copy post-processing runs on",
+    default: String(MATCH_DEFAULTS.maxWorkingSide),
+  },
+  backend: { type: "string" as const, help: "tfjs backend: auto, tensorflow, wasm or cpu", default: "auto" },
+  force: { type: "boolean" as const, help: "overwrite existing outputs" },
+};
+
+const SPEC = {
+  name: "match",
+  summary: "find which region of one line-art drawing matches which region of another",
+  usage: "deno task match REF.png TGT.png --out DIR --weights W [options]\n" +
+    "       deno task match --data ROOT [--pairs ROOT/pairs.csv] --out DIR (--weights W | --oracle) [options]",
+  options: {
+    out: { type: "string" as const, short: "o", help: "output folder" },
+    data: { type: "string" as const, help: "a PBC-layout dataset folder (batch mode)" },
+    pairs: {
+      type: "string" as const,
+      help: "pairs CSV (dir,reference,target); default: ROOT/pairs.csv or frames i, i+7",
+    },
+    oracle: {
+      type: "boolean" as const,
+      help: "batch only: similarity from the dataset's ground truth (upper bound)",
+    },
+    ...MATCHING_OPTIONS,
+  },
+  examples: [
+    "deno task match a.png b.png --out out/ab --weights experiments/small-v1",
+    "deno task match a.png b.png --out out/ab --weights experiments/small-v1 --regions lines",
+    "deno task match --data data/test-clean --out out/test --weights experiments/small-v1",
+  ],
+};
+
+/** Matching options from parsed arguments. */
+export function matchOptionsFrom(args: ParsedArgs): Partial<MatchPairOptions> {
+  return {
+    regions: choice(args, "regions", REGION_MODES, MATCH_DEFAULTS.regions) as RegionMode,
+    maxWorkingSide: num(args, "max-side", {
+      def: MATCH_DEFAULTS.maxWorkingSide,
+      min: 64,
+      max: 16384,
+      integer: true,
+    }),
+    matching: {
+      threshold: num(args, "threshold", { def: MATCH_DEFAULTS.matching.threshold, min: 0, max: 1 }),
+      rule: choice(args, "rule", ["argmax", "all"] as const, MATCH_DEFAULTS.matching.rule),
+    },
+  };
+}
+
+/** A similarity source: a loaded model's forward. */
+export type SimilarityFn = (lineA: GrayImage, lineB: GrayImage) => Promise<PairSimilarity>;
+
+/** Loads the model of `--weights` (and the backend of `--backend`) and returns its forward. */
+export async function modelSimilarity(
+  args: ParsedArgs,
+): Promise<{ forward: SimilarityFn; dispose: () => void }> {
+  const weights = str(args, "weights");
+  if (!weights) {
+    throw new UserError(
+      "no model: pass --weights DIR (a folder with model.json and weights.bin, as `deno task train` writes)",
+    );
+  }
+  const m = await import("../model/mod.ts");
+  await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
+  const model = await m.loadModel(weights);
+  return { forward: (a, b) => model.similarity(a, b), dispose: () => model.dispose() };
+}
+
+/** Writes the four outputs of one pair into `dir` (which exists). */
+export async function writeMatchOutputs(
+  dir: string,
+  lineA: GrayImage,
+  lineB: GrayImage,
+  r: MatchPairResult,
+): Promise<void> {
+  await writeLabel16(path.join(dir, "ref_seg.png"), r.regionsA);
+  await writeLabel16(path.join(dir, "tgt_seg.png"), r.regionsB);
+  await atomicWriteJson(
+    path.join(dir, "matches.json"),
+    r.matches.map((m) => ({
+      ref_region: m.ref_region,
+      tgt_region: m.tgt_region,
+      score: Math.round(m.score * 1e4) / 1e4,
+      direction: m.direction,
+    })),
+  );
+  await writePng(
+    path.join(dir, "match_vis.png"),
+    matchVisualization(lineA, r.regionsA, lineB, r.regionsB, r.matches, {
+      backgroundA: r.backgroundA,
+      backgroundB: r.backgroundB,
+    }),
+  );
+}
+
+/** One line about a result. */
+export function summary(r: MatchPairResult): string {
+  const ctx = r.matches.filter((m) => m.direction === "context").length;
+  return `${r.countA} / ${r.countB} regions, ${r.matches.length} matches${
+    ctx ? ` (${ctx} by context)` : ""
+  }, ` +
+    `${r.timings.total.toFixed(0)} ms post-processing + matching`;
+}
+
+async function single(args: ParsedArgs, out: string): Promise<void> {
+  if (args.positionals.length !== 2) throw new UserError("give two drawings: REF.png TGT.png (see --help)");
+  if (args.values.oracle) throw new UserError("--oracle needs ground truth: use it with --data");
+  const [refPath, tgtPath] = args.positionals;
+  const [lineA, lineB] = await Promise.all([readGray(refPath), readGray(tgtPath)]);
+  const model = await modelSimilarity(args);
+  try {
+    const sim = await model.forward(lineA, lineB);
+    const r = matchPair(lineA, lineB, sim, matchOptionsFrom(args));
+    for (const w of r.warnings) console.error(`warning: ${w}`);
+    await stageDir(
+      out,
+      { force: Boolean(args.values.force) },
+      (tmp) => writeMatchOutputs(tmp, lineA, lineB, r),
+    );
+    console.log(`${summary(r)}\nwrote ${out}/{ref_seg.png, tgt_seg.png, matches.json, match_vis.png}`);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function batch(args: ParsedArgs, root: string, out: string): Promise<void> {
+  if (args.positionals.length) throw new UserError("give either two drawings or --data, not both");
+  const pairs = await resolvePairs(root, { pairsCsv: str(args, "pairs") });
+  if (pairs.length === 0) throw new UserError("no pairs to match", str(args, "pairs") ?? root);
+  const oracle = Boolean(args.values.oracle);
+  const model = oracle ? null : await modelSimilarity(args);
+  const opts = matchOptionsFrom(args);
+  try {
+    await stageDir(out, { force: Boolean(args.values.force) }, async (tmp) => {
+      const bar = new Progress({ total: pairs.length, label: "match", unit: "pair" });
+      let matches = 0;
+      for (const p of pairs) {
+        let lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity;
+        if (oracle) {
+          const [fa, fb] = await Promise.all([
+            loadFrame(root, p.dir, p.reference),
+            loadFrame(root, p.dir, p.target),
+          ]);
+          if (!fa.labelOfSeg || !fb.labelOfSeg) {
+            throw new UserError("--oracle needs labels (json_index or seg/*.json)", fa.paths.seg);
+          }
+          lineA = fa.line, lineB = fb.line;
+          sim = oracleSimilarity(fa, fb);
+        } else {
+          const pa = framePaths(root, p.dir, p.reference).line, pb = framePaths(root, p.dir, p.target).line;
+          for (const f of [pa, pb]) if (!(await exists(f))) throw new UserError("line art not found", f);
+          [lineA, lineB] = await Promise.all([readGray(pa), readGray(pb)]);
+          sim = await model!.forward(lineA, lineB);
+        }
+        const r = matchPair(lineA, lineB, sim, opts);
+        for (const w of r.warnings) console.error(`\nwarning: ${p.dir} ${p.reference}-${p.target}: ${w}`);
+        const dir = path.join(tmp, p.dir, `${p.reference}-${p.target}`);
+        await Deno.mkdir(dir, { recursive: true });
+        await writeMatchOutputs(dir, lineA, lineB, r);
+        matches += r.matches.length;
+        bar.tick(1, `${p.dir} ${p.reference}-${p.target}: ${r.matches.length} matches`);
+      }
+      await bar.done();
+      console.log(`${pairs.length} pairs, ${matches} matches; wrote ${out}/<dir>/<reference>-<target>/`);
+    });
+  } finally {
+    model?.dispose();
+  }
+}
+
+if (import.meta.main) {
+  runMain(async () => {
+    const args = parseCommand(Deno.args, SPEC);
+    const out = str(args, "out");
+    if (!out) throw new UserError("missing --out DIR (see --help)");
+    const root = str(args, "data");
+    if (root) await batch(args, root, out);
+    else await single(args, out);
+  });
+}

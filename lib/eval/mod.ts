@@ -1,0 +1,23 @@
+/**
+ * Evaluation as in the paper: patch-level PR curves, AP, best F1 and top-K (Table 1), region-level ARI, mIoU,
+ * count ratio and cross-image region precision/recall (Table 2), the dataset runner, and the tables.
+ *
+ * @module
+ */
+export * from "./pr.ts";
+export * from "./radix.ts";
+export * from "./histogram.ts";
+export * from "./patch_samples.ts";
+export * from "./topk.ts";
+export * from "./patch_labels.ts";
+export * from "./patch_metrics.ts";
+export * from "./contingency.ts";
+export * from "./ari.ts";
+export * from "./gt_regions.ts";
+export * from "./segmentation.ts";
+export * from "./region_matching.ts";
+export * from "./region_summary.ts";
+export * from "./run.ts";
+export * from "./report.ts";
+export * from "./tables.ts";
+export * from "./paper.ts";

@@ -1,0 +1,330 @@
+/**
+ * From a pair of drawings and the model's patch similarities to region correspondences: scores from cosines,
+ * each drawing's regions (`lib/regions/segment.ts`, mode `patches`, `lines` or `hybrid`), the patches of each
+ * region, region similarity (eq. 5) both ways, threshold matching both ways, and the region maps brought back
+ * to each drawing's own resolution.
+ *
+ * Post-processing runs on a working copy whose longer side is at most `maxWorkingSide` (strokes kept by the
+ * min-pool reduction); the label maps returned are at each input's own size, ids 1..count, 0 only for pixels
+ * in no region.
+ *
+ * @module
+ */
+import { gridSide } from "../image/letterbox.ts";
+import { resizeLabelsNearest, resizeLinePreserving } from "../image/resize.ts";
+import type { GrayImage, LabelMap } from "../image/types.ts";
+import { block, type PairSimilarity, type ScoreKind, scoreMatrix } from "../model/similarity.ts";
+import { backgroundFromOutside, borderRegions, outsideMask } from "../regions/background.ts";
+import { inkMask, lineRegions } from "../regions/lines.ts";
+import { type PatchLayout, patchLayout } from "../regions/patch_layout.ts";
+import {
+  type DeepPartial,
+  type RegionMode,
+  type RegionOptions,
+  regionOptions,
+  segment,
+  type Segmentation,
+} from "../regions/segment.ts";
+import { upscaleLabels } from "../regions/upscale.ts";
+import { type Membership, membershipFromPixels, membershipFromVote, patchVote } from "../regions/vote.ts";
+import { UserError } from "../util/errors.ts";
+import { MATCHING_DEFAULTS, type MatchingOptions, matchRegions, type RegionMatch } from "./matching.ts";
+import { type ContextOptions, propagateMatches, regionGeometry } from "./context.ts";
+import { regionSimilarity } from "./region_similarity.ts";
+
+/** Options of {@link matchPair}. */
+export interface MatchPairOptions {
+  /** How regions are made. */
+  regions: RegionMode;
+  /** Cosine to score transform; the thresholds below are on the sigmoid scale. */
+  score: ScoreKind;
+  /** Longer side of the working copy post-processing runs on. */
+  maxWorkingSide: number;
+  /** Re-flood boundaries at the original resolution when the working copy is smaller. */
+  refine: boolean;
+  /** Region-making options (edge map, merging, watershed, small regions, lines, hybrid, background). */
+  region: DeepPartial<RegionOptions>;
+  /** Matching threshold and rule. */
+  matching: MatchingOptions;
+  /**
+   * Which patches stand for a region in eq. 5: `majority` (the paper: the patches whose majority vote it won;
+   * regions that win none get no similarity) or `pixels` (every patch it covers, weighted by its pixel share).
+   * Measured on PBC with the oracle, `pixels` lets small regions that sit inside one pure patch outscore the
+   * large region they belong to, and argmax then picks them: precision fell from 1.0 to 0.17, so `majority`.
+   */
+  weights: "majority" | "pixels";
+  /**
+   * Context propagation (`context.ts`) for regions the vote leaves without patches: `auto` = on for the `lines`
+   * and `hybrid` modes (which keep such regions), off for `patches` (which merges them away).
+   */
+  context: "auto" | boolean;
+  contextOptions: Partial<ContextOptions>;
+  /** Whether background regions take part in matching. */
+  matchBackground: boolean;
+  /** Ready-made regions for either image (ids >= 1, at that image's own size), used instead of segmenting. */
+  regionsA?: LabelMap;
+  regionsB?: LabelMap;
+}
+
+/** Defaults. */
+export const MATCH_DEFAULTS: MatchPairOptions = {
+  regions: "patches", // the paper's pipeline until the evaluation says another mode wins
+  score: "sigmoid", // release: sigmoid(cosine); its thresholds (0.72, 0.6) are on this scale
+  maxWorkingSide: 1024, // twice the model input: keeps 1-px strokes of 1920-px frames apart, 3.5x fewer pixels
+  refine: true, // boundaries on the original strokes
+  region: {},
+  matching: MATCHING_DEFAULTS, // release: argmax partner if >= 0.6, both directions, union
+  weights: "majority", // the paper's eq. 5 (see the option's note for the measurement)
+  context: "auto",
+  contextOptions: {}, // CONTEXT_DEFAULTS
+  matchBackground: false, // background patches are ignored in training and evaluation: their scores mean little
+};
+
+/** Milliseconds per stage, summed over both images. */
+export interface MatchTimings {
+  scores: number;
+  resize: number;
+  /** Post-processing steps (edge, lines, background, merge, seeds, watershed, small, hybrid). */
+  post: Record<string, number>;
+  vote: number;
+  similarity: number;
+  matching: number;
+  context: number;
+  refine: number;
+  total: number;
+}
+
+/** Result of {@link matchPair}. */
+export interface MatchPairResult {
+  /** Region maps at each input's own size, ids 1..count (0 = no region). */
+  regionsA: LabelMap;
+  regionsB: LabelMap;
+  countA: number;
+  countB: number;
+  /** Background region ids of each image. */
+  backgroundA: number[];
+  backgroundB: number[];
+  matches: RegionMatch[];
+  /** Directional region similarities: simAB[i * (countB + 1) + j], simBA[j * (countA + 1) + i] (NaN = none). */
+  simAB: Float32Array;
+  simBA: Float32Array;
+  timings: MatchTimings;
+  /** Things a user should know (blank drawings, very different sizes). */
+  warnings: string[];
+}
+
+/** Merges {@link MatchPairOptions} over the defaults. */
+export function matchOptions(opts: Partial<MatchPairOptions> = {}): MatchPairOptions {
+  return {
+    ...MATCH_DEFAULTS,
+    ...opts,
+    matching: { ...MATCH_DEFAULTS.matching, ...opts.matching },
+    region: { ...opts.region },
+  };
+}
+
+function checkPair(lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity): void {
+  const n = sim.n;
+  if (sim.grid * sim.grid !== n) throw new UserError(`similarity grid ${sim.grid}^2 is not its ${n} patches`);
+  if (sim.cosine.length !== 4 * n * n) {
+    throw new UserError(
+      `similarity matrix holds ${sim.cosine.length} values, not (2*${n})^2 for ${n} patches per image`,
+    );
+  }
+  for (const [name, img, box] of [["reference", lineA, sim.boxA], ["target", lineB, sim.boxB]] as const) {
+    if (box.srcWidth !== img.width || box.srcHeight !== img.height) {
+      throw new UserError(
+        `${name} drawing is ${img.width}x${img.height} but the similarity was computed for ${box.srcWidth}x${box.srcHeight}`,
+      );
+    }
+    if (gridSide(box, sim.patch) !== sim.grid) {
+      throw new UserError(
+        `${name} letterbox gives a ${gridSide(box, sim.patch)}-patch grid, the similarity ${sim.grid}`,
+      );
+    }
+  }
+}
+
+function checkRegions(name: string, img: GrayImage, r: LabelMap | undefined): void {
+  if (r && (r.width !== img.width || r.height !== img.height)) {
+    throw new UserError(
+      `${name} regions are ${r.width}x${r.height} but the drawing is ${img.width}x${img.height}`,
+    );
+  }
+}
+
+interface Side {
+  work: GrayImage;
+  layout: PatchLayout;
+  labels: Int32Array;
+  count: number;
+  background: Uint8Array;
+  given: boolean;
+}
+
+/** Largest label of a map. */
+function maxLabel(d: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] > m) m = d[i];
+  return m;
+}
+
+/**
+ * Regions of both drawings and their correspondences.
+ *
+ * @example
+ * ```ts
+ * const sim = oracleSimilarity(frameA, frameB);            // or the model's output
+ * const r = matchPair(frameA.line, frameB.line, sim, { regions: "hybrid" });
+ * r.matches; // [{ ref_region, tgt_region, score, ... }]
+ * ```
+ */
+export function matchPair(
+  lineA: GrayImage,
+  lineB: GrayImage,
+  sim: PairSimilarity,
+  opts: Partial<MatchPairOptions> = {},
+): MatchPairResult {
+  const o = matchOptions(opts);
+  const ro = regionOptions(o.region);
+  checkPair(lineA, lineB, sim);
+  checkRegions("reference", lineA, o.regionsA);
+  checkRegions("target", lineB, o.regionsB);
+  const t0 = performance.now();
+  const warnings: string[] = [];
+  const timings: MatchTimings = {
+    scores: 0,
+    resize: 0,
+    post: {},
+    vote: 0,
+    similarity: 0,
+    matching: 0,
+    context: 0,
+    refine: 0,
+    total: 0,
+  };
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now(), d = now - t;
+    t = now;
+    return d;
+  };
+  const n = sim.n;
+  const S = scoreMatrix(sim.cosine, 2 * n, o.score); // [2N, 2N]
+  timings.scores = lap();
+  const sideRatio = Math.max(lineA.width, lineA.height) / Math.max(lineB.width, lineB.height);
+  if (sideRatio > 4 || sideRatio < 0.25) {
+    warnings.push(
+      `the drawings differ in size by ${
+        Math.max(sideRatio, 1 / sideRatio).toFixed(1)
+      }x (${lineA.width}x${lineA.height} vs ${lineB.width}x${lineB.height}); both are fitted to the same model input, so detail of the larger one is lost`,
+    );
+  }
+
+  const side = (
+    name: string,
+    line: GrayImage,
+    which: "aa" | "bb",
+    box = which === "aa" ? sim.boxA : sim.boxB,
+    given?: LabelMap,
+  ): Side => {
+    const f = Math.min(1, o.maxWorkingSide / Math.max(line.width, line.height));
+    const w = Math.max(1, Math.round(line.width * f)), h = Math.max(1, Math.round(line.height * f));
+    t = performance.now();
+    const work = f < 1 ? resizeLinePreserving(line, w, h) : line;
+    const layout = patchLayout(box, sim.patch, w, h);
+    timings.resize += lap();
+    const inkPixels = inkMask(work, ro.lines.inkThreshold).count;
+    if (inkPixels === 0) {
+      warnings.push(
+        `the ${name} drawing has no strokes (blank): it is one background region and nothing matches it`,
+      );
+    }
+    if (given) {
+      const lr = lineRegions(work, ro.lines);
+      const small = f < 1 ? resizeLabelsNearest(given, w, h).data : given.data;
+      const count = maxLabel(given.data);
+      const lineBg = borderRegions(lr.labels, lr.count, w, h, lr.ink, ro.background);
+      const background = backgroundFromOutside(
+        small,
+        count,
+        outsideMask(lr.labels, lineBg, lr.ink),
+        lr.ink,
+        ro.background,
+      );
+      timings.post.background = (timings.post.background ?? 0) + lap();
+      return { work, layout, labels: small, count, background, given: true };
+    }
+    if (inkPixels === 0) {
+      const background = Uint8Array.of(0, 1);
+      lap();
+      return { work, layout, labels: new Int32Array(w * h).fill(1), count: 1, background, given: false };
+    }
+    lap();
+    const seg: Segmentation = segment({ gray: work, layout, saa: block(S, n, which) }, o.regions, ro);
+    for (const [k, v] of Object.entries(seg.timings)) timings.post[k] = (timings.post[k] ?? 0) + v;
+    t = performance.now();
+    return { work, layout, labels: seg.labels, count: seg.count, background: seg.background, given: false };
+  };
+  const a = side("reference", lineA, "aa", sim.boxA, o.regionsA);
+  const b = side("target", lineB, "bb", sim.boxB, o.regionsB);
+
+  t = performance.now();
+  const useMajority = o.weights === "majority";
+  const memb = (s: Side): Membership =>
+    useMajority
+      ? membershipFromVote(patchVote(s.labels, s.count, s.layout), s.count)
+      : membershipFromPixels(s.labels, s.count, s.layout);
+  const mA = memb(a), mB = memb(b);
+  timings.vote = lap();
+  const simAB = regionSimilarity(block(S, n, "ab"), n, mA, mB);
+  const simBA = regionSimilarity(block(S, n, "ba"), n, mB, mA);
+  timings.similarity = lap();
+  const skipA = o.matchBackground ? undefined : a.background,
+    skipB = o.matchBackground ? undefined : b.background;
+  let matches = matchRegions(simAB, simBA, a.count, b.count, { ...o.matching, skipA, skipB });
+  timings.matching = lap();
+  if (o.context === true || (o.context === "auto" && o.regions !== "patches")) {
+    const ga = regionGeometry(a.labels, a.work.width, a.work.height, a.count);
+    const gb = regionGeometry(b.labels, b.work.width, b.work.height, b.count);
+    const extra = propagateMatches(matches, ga, gb, {
+      ...o.contextOptions,
+      skipA,
+      skipB,
+      simAB,
+      simBA,
+      threshold: o.matching.threshold,
+    });
+    matches = [...matches, ...extra].sort((x, y) =>
+      x.ref_region - y.ref_region || x.tgt_region - y.tgt_region
+    );
+  }
+  timings.context = lap();
+
+  const full = (s: Side, line: GrayImage, given?: LabelMap): LabelMap => {
+    if (given) return { width: given.width, height: given.height, data: given.data.slice() };
+    if (s.work === line) return { width: line.width, height: line.height, data: s.labels };
+    return {
+      width: line.width,
+      height: line.height,
+      data: upscaleLabels(s.labels, s.work.width, s.work.height, line, { refine: o.refine, edge: ro.edge }),
+    };
+  };
+  const regionsA = full(a, lineA, o.regionsA), regionsB = full(b, lineB, o.regionsB);
+  timings.refine = lap();
+  timings.total = performance.now() - t0;
+  const ids = (bg: Uint8Array) => [...bg.keys()].filter((r) => bg[r] === 1);
+  return {
+    regionsA,
+    regionsB,
+    countA: a.count,
+    countB: b.count,
+    backgroundA: ids(a.background),
+    backgroundB: ids(b.background),
+    matches,
+    simAB,
+    simBA,
+    timings,
+    warnings,
+  };
+}
