@@ -2,3 +2,4 @@
 export * from "./pbc.ts";
 export * from "./pairs.ts";
 export * from "./patch_gt.ts";
+export * from "./stats.ts";

@@ -1,0 +1,417 @@
+/**
+ * Whole datasets: the plan (which characters, how many frames each, which pairs), generation of all or one
+ * shard of it into a PBC-layout folder (built in a temporary sibling and renamed at the end), and the merge of
+ * shards into one dataset. Every character depends only on the seed and its global index, so a shard makes
+ * exactly the characters the whole run would, and merging all shards gives the whole run's bytes.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { lineToRgba, writeFrame } from "../data/pbc.ts";
+import { type PairRef, writePairsCsv } from "../data/pairs.ts";
+import { UserError } from "../util/errors.ts";
+import { atomicWriteJson, exists, listDir, readJson, stageDir } from "../util/fs.ts";
+import { Progress } from "../util/progress.ts";
+import { Rng } from "../util/rng.ts";
+import { makeCharacter } from "./character.ts";
+import { LINE_STYLES, type LineStyle, renderFrame } from "./frame.ts";
+import { makeSequence } from "./pose.ts";
+
+/** Settings of a generated dataset. */
+export interface DatasetSettings {
+  /** Number of pairs in the whole dataset. */
+  pairs: number;
+  style: LineStyle;
+  seed: number;
+  /** Frame side in pixels. */
+  size: number;
+  /** Frame gap of a pair. */
+  gap: number;
+  /** Frames per character (the last character may have fewer). */
+  framesPerCharacter: number;
+}
+
+/** Defaults. */
+export const DATASET_DEFAULTS: Readonly<Omit<DatasetSettings, "pairs" | "style" | "seed">> = {
+  size: 512, // the paper's training and test resolution
+  gap: 7, // the paper's PBC pair gap
+  framesPerCharacter: 15, // 8 pairs per character: many characters (variety) at under 2 frames per pair
+};
+
+/** A shard: `index` of `count` (0-based). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** One character of the plan. */
+export interface PlannedCharacter {
+  /** Global index. */
+  index: number;
+  /** Folder name, unique across shards. */
+  name: string;
+  frames: number;
+  pairs: number;
+}
+
+/** The manifest written as `generate.json` beside `pairs.csv`. */
+export interface Manifest {
+  generator: "mangamatch";
+  version: 1;
+  settings: DatasetSettings;
+  /** Characters in the whole dataset. */
+  totalCharacters: number;
+  /** The shard this folder holds, or null for a whole dataset. */
+  shard: Shard | null;
+  /** Names of the characters in this folder. */
+  characters: string[];
+}
+
+/** Name of the manifest file. */
+export const MANIFEST = "generate.json";
+
+/**
+ * Parses `i/n` into a shard, or a one-line {@link UserError}.
+ *
+ * @example
+ * ```ts
+ * parseShard("2/8"); // { index: 2, count: 8 }
+ * ```
+ */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new UserError(`--shard must look like i/n (for example 0/4), got ${JSON.stringify(text)}`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1) throw new UserError(`--shard ${text}: the shard count must be at least 1`);
+  if (index >= count) throw new UserError(`--shard ${text}: the index must be in 0..${count - 1}`);
+  return { index, count };
+}
+
+/**
+ * Checks settings, with one clear line per problem.
+ *
+ * @example
+ * ```ts
+ * checkSettings({ pairs: 300, style: "clean", seed: 1, size: 512, gap: 7, framesPerCharacter: 15 }); // ok
+ * ```
+ */
+export function checkSettings(s: DatasetSettings): void {
+  const int = (v: number, name: string, min: number) => {
+    if (!Number.isInteger(v) || v < min) {
+      throw new UserError(`--${name} must be an integer >= ${min}, got ${v}`);
+    }
+  };
+  int(s.pairs, "pairs", 1);
+  int(s.size, "size", 64);
+  int(s.gap, "gap", 1);
+  int(s.framesPerCharacter, "frames", s.gap + 1);
+  if (!Number.isInteger(s.seed)) throw new UserError(`--seed must be an integer, got ${s.seed}`);
+  if (!LINE_STYLES.includes(s.style)) {
+    throw new UserError(`--style must be one of ${LINE_STYLES.join("|")}, got ${s.style}`);
+  }
+}
+
+/**
+ * The characters of a dataset: as many full characters as the pairs need, the last one shortened so the
+ * dataset has exactly `pairs` pairs.
+ *
+ * @example
+ * ```ts
+ * planCharacters({ pairs: 20, gap: 7, framesPerCharacter: 15 } as DatasetSettings);
+ * // 3 characters: 8 + 8 + 4 pairs (15, 15 and 11 frames)
+ * ```
+ */
+export function planCharacters(
+  s: Pick<DatasetSettings, "pairs" | "gap" | "framesPerCharacter">,
+): PlannedCharacter[] {
+  const per = s.framesPerCharacter - s.gap;
+  const n = Math.ceil(s.pairs / per);
+  const width = Math.max(5, String(n - 1).length);
+  const out: PlannedCharacter[] = [];
+  for (let i = 0; i < n; i++) {
+    const pairs = i < n - 1 ? per : s.pairs - per * (n - 1);
+    out.push({ index: i, name: `char${String(i).padStart(width, "0")}`, frames: pairs + s.gap, pairs });
+  }
+  return out;
+}
+
+/**
+ * The characters of one shard: every `count`-th, starting at `index` (round robin balances the load).
+ *
+ * @example
+ * ```ts
+ * const mine = shardCharacters(planCharacters(settings), { index: 2, count: 8 });
+ * ```
+ */
+export function shardCharacters(all: PlannedCharacter[], shard: Shard | null): PlannedCharacter[] {
+  return shard ? all.filter((c) => c.index % shard.count === shard.index) : all;
+}
+
+/**
+ * Frame file stem.
+ *
+ * @example
+ * ```ts
+ * frameName(7); // "0007"
+ * ```
+ */
+export function frameName(i: number): string {
+  return String(i).padStart(4, "0");
+}
+
+/**
+ * The pairs of planned characters (frame i with frame i + gap), in character order.
+ *
+ * @example
+ * ```ts
+ * const pairs = planPairs(planCharacters(settings), 7); // [{ dir: "char00000", reference: "0000", target: "0007" }, ...]
+ * ```
+ */
+export function planPairs(chars: PlannedCharacter[], gap: number): PairRef[] {
+  const out: PairRef[] = [];
+  for (const c of chars) {
+    for (let i = 0; i < c.pairs; i++) {
+      out.push({ dir: c.name, reference: frameName(i), target: frameName(i + gap) });
+    }
+  }
+  return out;
+}
+
+/** Options of {@link generateDataset}. */
+export interface GenerateOptions extends DatasetSettings {
+  out: string;
+  shard?: Shard | null;
+  force?: boolean;
+  /** Progress display; "off" for silent runs (tests). */
+  progress?: "auto" | "off";
+  /** Frames encoded at once while the next ones render. */
+  inFlight?: number;
+}
+
+/** What a generation did. */
+export interface GenerateReport {
+  out: string;
+  characters: number;
+  frames: number;
+  pairs: number;
+  seconds: number;
+}
+
+/**
+ * Renders every frame of one character and writes it (files of a frame are written while the next renders).
+ *
+ * @example
+ * ```ts
+ * await generateCharacter(tmp, settings, plan[0], () => bar.tick());
+ * ```
+ */
+export async function generateCharacter(
+  root: string,
+  s: DatasetSettings,
+  c: PlannedCharacter,
+  onFrame: () => void,
+  inFlight = 4,
+): Promise<void> {
+  const rng = new Rng(s.seed).fork(`character:${c.index}`);
+  const spec = makeCharacter(rng.fork("spec"), c.name);
+  const seq = makeSequence(rng.fork("sequence"), c.frames, s.size);
+  const pending: Promise<void>[] = [];
+  for (let f = 0; f < c.frames; f++) {
+    const fr = renderFrame(spec, seq.poses[f], seq.cameras[f], {
+      style: s.style,
+      size: s.size,
+      rng: rng.fork(`frame:${f}`),
+    });
+    pending.push(
+      writeFrame(root, c.name, frameName(f), {
+        line: lineToRgba(fr.line),
+        seg: fr.seg,
+        labelOfSeg: fr.labelOfSeg,
+        labels: fr.labels,
+        segColors: fr.segColors,
+        gt: fr.gt,
+      }).then(onFrame),
+    );
+    if (pending.length >= inFlight) await pending.shift();
+  }
+  await Promise.all(pending);
+}
+
+async function stage<T>(out: string, force: boolean, build: (tmp: string) => Promise<T>): Promise<T> {
+  try {
+    return await stageDir(out, { force }, build);
+  } catch (e) {
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UserError("cannot write here (permission denied)", out);
+    }
+    if (e instanceof Deno.errors.NotADirectory) {
+      throw new UserError("a parent of the output is a file, not a folder", out);
+    }
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotSupported) {
+      throw new UserError(`cannot create the output folder (${(e as Error).message.split(":")[0]})`, out);
+    }
+    if (
+      e instanceof Error && /read-only file system|os error 30|no space left|os error 28/i.test(e.message)
+    ) {
+      throw new UserError(`cannot write here (${e.message.split(":")[0]})`, out);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Generates a dataset (or one shard of it) into `opts.out`: character folders in the PBC layout, `pairs.csv`
+ * and `generate.json`. Refuses an existing output unless `force`.
+ *
+ * @example
+ * ```ts
+ * await generateDataset({ out: "data/test-clean", pairs: 300, style: "clean", seed: 1, size: 512, gap: 7, framesPerCharacter: 15 });
+ * ```
+ */
+export async function generateDataset(opts: GenerateOptions): Promise<GenerateReport> {
+  const s: DatasetSettings = {
+    pairs: opts.pairs,
+    style: opts.style,
+    seed: opts.seed,
+    size: opts.size,
+    gap: opts.gap,
+    framesPerCharacter: opts.framesPerCharacter,
+  };
+  checkSettings(s);
+  const shard = opts.shard ?? null;
+  const all = planCharacters(s);
+  const mine = shardCharacters(all, shard);
+  const frames = mine.reduce((t, c) => t + c.frames, 0);
+  const t0 = performance.now();
+  await stage(opts.out, !!opts.force, async (tmp) => {
+    const bar = new Progress({
+      total: frames,
+      label: `generate ${s.style}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`,
+      unit: "frames",
+      mode: opts.progress === "off" ? "off" : undefined,
+    });
+    for (const c of mine) await generateCharacter(tmp, s, c, () => bar.tick(), opts.inFlight);
+    await writePairsCsv(path.join(tmp, "pairs.csv"), planPairs(mine, s.gap));
+    const manifest: Manifest = {
+      generator: "mangamatch",
+      version: 1,
+      settings: s,
+      totalCharacters: all.length,
+      shard,
+      characters: mine.map((c) => c.name),
+    };
+    await atomicWriteJson(path.join(tmp, MANIFEST), manifest);
+    await bar.done();
+  });
+  return {
+    out: opts.out,
+    characters: mine.length,
+    frames,
+    pairs: mine.reduce((t, c) => t + c.pairs, 0),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+async function readManifest(dir: string): Promise<Manifest> {
+  const file = path.join(dir, MANIFEST);
+  if (!(await exists(dir))) throw new UserError("shard folder not found", dir);
+  if (!(await exists(file))) {
+    throw new UserError(`no ${MANIFEST}: not a folder made by deno task generate`, dir);
+  }
+  const m = await readJson<Manifest>(file);
+  if (m?.generator !== "mangamatch" || !m.settings || !Array.isArray(m.characters)) {
+    throw new UserError("not a generate manifest", file);
+  }
+  return m;
+}
+
+async function copyTree(src: string, dst: string): Promise<void> {
+  await Deno.mkdir(dst, { recursive: true });
+  for (const name of await listDir(src)) {
+    const s = path.join(src, name), d = path.join(dst, name);
+    const st = await Deno.stat(s);
+    if (st.isDirectory) await copyTree(s, d);
+    else await Deno.copyFile(s, d);
+  }
+}
+
+/**
+ * Merges the shards of one generation into one dataset at `out`: every shard of the same settings exactly
+ * once. The result is byte for byte the dataset a single run would have made.
+ *
+ * @example
+ * ```ts
+ * await mergeShards("data/train", ["data/train-0", "data/train-1"]);
+ * ```
+ */
+export async function mergeShards(
+  out: string,
+  shardDirs: string[],
+  opts: { force?: boolean; progress?: "auto" | "off" } = {},
+): Promise<GenerateReport> {
+  if (shardDirs.length === 0) {
+    throw new UserError("--merge needs the shard folders to merge (after --out DIR)");
+  }
+  const ms = await Promise.all(shardDirs.map(readManifest));
+  const first = ms[0];
+  const count = first.shard?.count ?? 1;
+  const byIndex = new Map<number, string>();
+  ms.forEach((m, k) => {
+    if (JSON.stringify(m.settings) !== JSON.stringify(first.settings)) {
+      throw new UserError(
+        `settings differ from ${shardDirs[0]} (${JSON.stringify(m.settings)}); shards of one run only`,
+        shardDirs[k],
+      );
+    }
+    const idx = m.shard?.index ?? 0, cnt = m.shard?.count ?? 1;
+    if (cnt !== count) {
+      throw new UserError(`is shard ${idx}/${cnt} but ${shardDirs[0]} is of ${count}`, shardDirs[k]);
+    }
+    if (byIndex.has(idx)) {
+      throw new UserError(`shard ${idx}/${cnt} given twice (also ${byIndex.get(idx)})`, shardDirs[k]);
+    }
+    byIndex.set(idx, shardDirs[k]);
+  });
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
+  if (missing.length > 0) {
+    throw new UserError(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(", ")}`);
+  }
+  const all = planCharacters(first.settings);
+  const where = new Map<string, string>();
+  ms.forEach((m, k) => m.characters.forEach((c) => where.set(c, shardDirs[k])));
+  const t0 = performance.now();
+  await stage(out, !!opts.force, async (tmp) => {
+    const bar = new Progress({
+      total: all.length,
+      label: "merge",
+      unit: "characters",
+      mode: opts.progress === "off" ? "off" : undefined,
+    });
+    for (const c of all) {
+      const src = where.get(c.name);
+      if (!src || !(await exists(path.join(src, c.name)))) {
+        throw new UserError(`character ${c.name} is missing`, src ?? shardDirs[0]);
+      }
+      await copyTree(path.join(src, c.name), path.join(tmp, c.name));
+      bar.tick();
+    }
+    await writePairsCsv(path.join(tmp, "pairs.csv"), planPairs(all, first.settings.gap));
+    const manifest: Manifest = {
+      generator: "mangamatch",
+      version: 1,
+      settings: first.settings,
+      totalCharacters: all.length,
+      shard: null,
+      characters: all.map((c) => c.name),
+    };
+    await atomicWriteJson(path.join(tmp, MANIFEST), manifest);
+    await bar.done();
+  });
+  return {
+    out,
+    characters: all.length,
+    frames: all.reduce((t, c) => t + c.frames, 0),
+    pairs: first.settings.pairs,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
