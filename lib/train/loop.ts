@@ -1,0 +1,462 @@
+/**
+ * The training loop behind `deno task train`: data (cached, split by character), AdamW with warm-up + cosine,
+ * global-norm clipping, a JSONL log, periodic validation (cross-image patch AP and top-1), atomic checkpoints,
+ * exact resumption, and the exported weights.
+ *
+ * A run folder holds:
+ * ```
+ *   config.json              model config, training options, data, backend
+ *   log.jsonl                {"step", "loss", "lr", "grad_norm", "pairs_per_s", "elapsed_s"} per step and
+ *                            {"step", "val_ap", "val_top1", "val_pairs"} per validation
+ *   ckpt/latest.json, ckpt/step-<n>.bin     the last two checkpoints
+ *   model.json, weights.bin  the weights of the last checkpoint (a tfjs weights manifest)
+ *   metrics.json, loss.svg, val.svg         validation history and figures
+ * ```
+ * Every random draw of step s comes from `Rng(seed).fork("step:s")` and the data order from per-epoch seeded
+ * permutations, so a run killed (even with SIGKILL) and resumed with `--resume` logs the same losses as one never
+ * interrupted (same backend and kernels; `resume_test.ts` checks bit equality).
+ *
+ * @module
+ */
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  assembleBatch,
+  cacheOptionsFor,
+  loadPairData,
+  type PairItem,
+  pairsForStep,
+  splitByCharacter,
+} from "../data/batch.ts";
+import { type ModelConfig, modelConfig } from "../model/config.ts";
+import { decays, PatchSimilarityModel } from "../model/model.ts";
+import { kernelMode } from "../model/ops.ts";
+import { resizePosEmbed } from "../model/pos_embed.ts";
+import { loadWeights, saveWeights } from "../model/weights.ts";
+import { UserError } from "../util/errors.ts";
+import { atomicWrite, atomicWriteJson, exists, readJson } from "../util/fs.ts";
+import { Progress } from "../util/progress.ts";
+import { Rng } from "../util/rng.ts";
+import { lineFigure } from "../viz/plotly.ts";
+import { renderSvg } from "../viz/svg_plot.ts";
+import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
+import { loadLatestCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { LOSS_DEFAULTS, type LossOptions, sampleBatch } from "./loss.ts";
+import { learningRate } from "./schedule.ts";
+import { trainStep } from "./step.ts";
+import { histogramFor, PatchAccumulator } from "../eval/mod.ts";
+import { scoreMatrix } from "../model/similarity.ts";
+
+/** Everything that defines a training run. */
+export interface TrainOptions {
+  /** Dataset folders (PBC layout). */
+  data: string[];
+  /** Run folder (experiments/<run>). */
+  out: string;
+  /** Model preset and overrides. */
+  preset: string;
+  model: Partial<ModelConfig>;
+  /** Optimiser steps. */
+  steps: number;
+  /** Pairs per step. */
+  batch: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** Warm-up as a fraction of the steps. */
+  warmupFraction: number;
+  /** Final learning rate as a fraction of the peak. */
+  minLrFactor: number;
+  weightDecay: number;
+  /** Global gradient-norm clip. */
+  clip: number;
+  seed: number;
+  /** Fraction of characters held out for validation. */
+  valFraction: number;
+  /** Validation pairs evaluated each time (a fixed seeded subset). */
+  valPairs: number;
+  /** Validate every this many steps (and at the start and the end). */
+  valEvery: number;
+  /** Checkpoint (and export) every this many steps (and at the end). */
+  ckptEvery: number;
+  /** Swap and mirror augmentation (see lib/data/batch.ts). */
+  augment: boolean;
+  loss: LossOptions;
+  /** Frame gap of the default pairs (when a dataset has no pairs.csv). */
+  gap: number;
+  /** Start from these weights (a folder with model.json): parameters whose names and shapes fit are loaded. */
+  init?: string;
+  /** Continue the run in `out` from its latest checkpoint. */
+  resume: boolean;
+  /** Replace an existing run folder. */
+  force: boolean;
+  /** Show a progress bar. */
+  progress: boolean;
+}
+
+/** Defaults, each with its reason. */
+export const TRAIN_DEFAULTS: Omit<TrainOptions, "data" | "out"> = {
+  preset: "small",
+  model: {},
+  steps: 4000, // ~9 epochs of 3.5k generated pairs at batch 8; a few hours on 2 cores
+  batch: 8, // fits a 2-core CPU (one step ~3 s) and gives 8 * 256 sampled positives per step
+  lr: 5e-4, // from scratch, small ViT (DeiT-style 5e-4 x batch/512 is lower, but our batch holds 2048 positives)
+  warmupFraction: 0.05, // the release warms up 10% of 20-30 epochs; 5% is plenty at this lr
+  minLrFactor: 0.01, // the release's PBC run: cosine to 0.01x
+  weightDecay: ADAMW_DEFAULTS.weightDecay,
+  clip: 1.0, // the release
+  seed: 0,
+  valFraction: 0.1, // the release's 90/10 split, by character here
+  valPairs: 32, // enough for a stable AP (~10^5 patch pairs) in a few seconds
+  valEvery: 200,
+  ckptEvery: 100, // a kill loses at most ~5 minutes
+  augment: true,
+  loss: LOSS_DEFAULTS,
+  gap: 7, // the paper's and release's PBC pairs: frame i and i + 7
+  resume: false,
+  force: false,
+  progress: true,
+};
+
+/** One line of log.jsonl. */
+export interface LogRecord {
+  step: number;
+  loss?: number;
+  lr?: number;
+  grad_norm?: number;
+  pairs_per_s?: number;
+  elapsed_s?: number;
+  val_ap?: number;
+  val_top1?: number;
+  val_pairs?: number;
+}
+
+/** Hooks for live displays (the notebook's loss curve). */
+export interface TrainHooks {
+  onStep?: (r: LogRecord) => void | Promise<void>;
+  onVal?: (r: LogRecord) => void | Promise<void>;
+  /** One line of text per event worth telling (start, resume, checkpoints). */
+  log?: (line: string) => void;
+}
+
+/** What {@link train} returns. */
+export interface TrainSummary {
+  out: string;
+  config: ModelConfig;
+  steps: number;
+  trainPairs: number;
+  valPairs: number;
+  /** Mean loss of the last 10% of steps run in this call. */
+  finalLoss: number;
+  val: LogRecord | null;
+}
+
+/** Training options that change the loss curve (a resumed run must keep them). */
+function curveKey(o: TrainOptions, cfg: ModelConfig): string {
+  return JSON.stringify({
+    cfg,
+    data: o.data.map((d) => path.resolve(d)),
+    batch: o.batch,
+    lr: o.lr,
+    steps: o.steps,
+    warmupFraction: o.warmupFraction,
+    minLrFactor: o.minLrFactor,
+    weightDecay: o.weightDecay,
+    clip: o.clip,
+    seed: o.seed,
+    valFraction: o.valFraction,
+    augment: o.augment,
+    loss: o.loss,
+    gap: o.gap,
+    init: o.init ?? null,
+  });
+}
+
+/**
+ * Validation with `lib/eval/`'s patch metrics on the release's sigmoid scores: pooled cross-image patch AP, and
+ * top-1 as the mean over pairs (the release's aggregation). No augmentation.
+ */
+export function validate(
+  model: PatchSimilarityModel,
+  caches: Parameters<typeof assembleBatch>[0],
+  items: PairItem[],
+  perForward = 4,
+): { ap: number; top1: number; pairs: number } {
+  const acc = new PatchAccumulator(histogramFor("sigmoid"));
+  const c = model.config, N = (c.inputSize / c.patch) ** 2, S = c.inputSize;
+  for (let i = 0; i < items.length; i += perForward) {
+    const chunk = items.slice(i, i + perForward);
+    const images = chunk.flatMap((it) =>
+      [it.a, it.b].map((k) => caches[it.source].lines.subarray(k * S * S, (k + 1) * S * S))
+    );
+    const cos = model.cosineBatch(images);
+    chunk.forEach((it, p) => {
+      const lab = caches[it.source].labels;
+      const scores = scoreMatrix(cos.subarray(p * 4 * N * N, (p + 1) * 4 * N * N), 2 * N, "sigmoid");
+      acc.add(scores, N, lab.subarray(it.a * N, (it.a + 1) * N), lab.subarray(it.b * N, (it.b + 1) * N));
+    });
+  }
+  const s = acc.summary().cross;
+  return { ap: s.ap, top1: s.top1, pairs: acc.pairs };
+}
+
+async function readLog(file: string): Promise<LogRecord[]> {
+  if (!(await exists(file))) return [];
+  const out: LogRecord[] = [];
+  for (const line of (await Deno.readTextFile(file)).split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      break; // a torn last line from a killed run
+    }
+  }
+  return out;
+}
+
+async function writeFigures(out: string, log: LogRecord[]): Promise<void> {
+  const steps = log.filter((r) => r.loss !== undefined);
+  const vals = log.filter((r) => r.val_ap !== undefined);
+  // Loss: raw and a 50-step running mean.
+  const k = 50;
+  const smooth: number[] = [];
+  let acc = 0;
+  steps.forEach((r, i) => {
+    acc += r.loss!;
+    if (i >= k) acc -= steps[i - k].loss!;
+    smooth.push(acc / Math.min(i + 1, k));
+  });
+  const loss = lineFigure([
+    { name: "loss", x: steps.map((r) => r.step), y: steps.map((r) => r.loss!) },
+    { name: `mean of ${k}`, x: steps.map((r) => r.step), y: smooth },
+  ], { title: "training loss", xTitle: "step", yTitle: "loss" });
+  await atomicWrite(path.join(out, "loss.svg"), await renderSvg(loss));
+  if (vals.length) {
+    const v = lineFigure([
+      { name: "cross AP", x: vals.map((r) => r.step), y: vals.map((r) => r.val_ap!) },
+      { name: "cross top-1", x: vals.map((r) => r.step), y: vals.map((r) => r.val_top1!) },
+    ], { title: "validation (held-out characters)", xTitle: "step", yRange: [0, 1] });
+    await atomicWrite(path.join(out, "val.svg"), await renderSvg(v));
+  }
+}
+
+/** Loads the parameters of `dir` whose names and shapes fit the model (position embeddings are resized). */
+async function initFrom(
+  model: PatchSimilarityModel,
+  dir: string,
+): Promise<{ loaded: number; total: number }> {
+  const { config, values } = await loadWeights(dir);
+  const cur = model.values();
+  let loaded = 0;
+  for (const [name, v] of cur) {
+    let w = values.get(name);
+    if (name === "pos" && w && config.dim === model.config.dim && w.length !== v.length) {
+      w = resizePosEmbed(
+        w,
+        config.inputSize / config.patch,
+        model.config.inputSize / model.config.patch,
+        config.dim,
+      );
+    }
+    if (w && w.length === v.length) {
+      cur.set(name, w);
+      loaded++;
+    }
+  }
+  model.setValues(cur);
+  return { loaded, total: cur.size };
+}
+
+/**
+ * Trains (or resumes) a run. Call `initBackend` first.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const s = await train({ data: ["data/train-clean"], out: "experiments/run1", steps: 200 });
+ * ```
+ */
+export async function train(
+  options: Partial<TrainOptions> & { data: string[]; out: string },
+  hooks: TrainHooks = {},
+): Promise<TrainSummary> {
+  const o: TrainOptions = { ...TRAIN_DEFAULTS, ...options, loss: { ...LOSS_DEFAULTS, ...options.loss } };
+  const say = hooks.log ?? ((s: string) => console.error(s));
+  if (o.data.length === 0) throw new UserError("no --data folders given");
+  for (
+    const [k, v] of Object.entries({
+      steps: o.steps,
+      batch: o.batch,
+      valEvery: o.valEvery,
+      ckptEvery: o.ckptEvery,
+    })
+  ) {
+    if (!Number.isInteger(v) || v < 1) throw new UserError(`${k} must be a positive integer, got ${v}`);
+  }
+  const cfg = modelConfig(o.preset, o.model);
+  const out = o.out;
+  const configFile = path.join(out, "config.json"), logFile = path.join(out, "log.jsonl");
+  const key = curveKey(o, cfg);
+  if (o.resume) {
+    if (!(await exists(configFile))) throw new UserError("nothing to resume: no config.json", out);
+    const prev = await readJson<{ curveKey: string }>(configFile);
+    if (prev.curveKey !== key) {
+      throw new UserError(
+        "--resume with options that change the run (model, data, batch, lr, steps, seed, loss...); use the original options",
+        configFile,
+      );
+    }
+  } else if (await exists(out)) {
+    const entries = [...Deno.readDirSync(out)];
+    if (entries.length > 0) {
+      if (!o.force) {
+        throw new UserError("run folder exists; pass --resume to continue it or --force to replace it", out);
+      }
+      await Deno.remove(out, { recursive: true });
+    }
+  }
+  await Deno.mkdir(out, { recursive: true });
+
+  const data = await loadPairData(o.data, cacheOptionsFor(cfg, { progress: o.progress }), { gap: o.gap });
+  const { train: trainItems, val: valAll } = splitByCharacter(data.items, o.valFraction, o.seed);
+  if (trainItems.length === 0) throw new UserError("no training pairs after the split", o.data.join(","));
+  const valItems = new Rng(o.seed).fork("val").shuffle([...valAll]).slice(0, o.valPairs);
+  let labelled = 0, patches = 0;
+  for (const c of data.caches) {
+    patches += c.labels.length;
+    for (const l of c.labels) if (l >= 0) labelled++;
+  }
+  if (labelled === 0) {
+    throw new UserError(
+      `no patch carries a region label on the ${cfg.inputSize / cfg.patch}x${
+        cfg.inputSize / cfg.patch
+      } grid (55% rule): nothing to learn; regions are too small for this patch size`,
+      o.data.join(","),
+    );
+  }
+
+  const model = PatchSimilarityModel.create(cfg, o.seed);
+  const opt = new AdamW(model.params, { ...ADAMW_DEFAULTS, weightDecay: o.weightDecay }, decays);
+  let start = 0;
+  let log: LogRecord[] = [];
+  try {
+    if (o.resume) {
+      const ck = await loadLatestCheckpoint(out);
+      if (ck) {
+        model.setValues(ck.params);
+        opt.load(ck.opt);
+        start = ck.step;
+      }
+      log = (await readLog(logFile)).filter((r) => r.step <= start);
+      await atomicWrite(logFile, log.map((r) => JSON.stringify(r) + "\n").join(""));
+      say(`resuming ${out} at step ${start} of ${o.steps}`);
+    } else {
+      if (o.init) {
+        const r = await initFrom(model, o.init);
+        say(`initialised ${r.loaded} of ${r.total} parameters from ${o.init}`);
+      }
+      await atomicWriteJson(configFile, {
+        curveKey: key,
+        model: cfg,
+        train: { ...o, resume: undefined, force: undefined, progress: undefined },
+        data: data.caches.map((c) => ({ root: c.root, frames: c.frames.length, cache: c.file })),
+        trainPairs: trainItems.length,
+        valPairs: valItems.length,
+        valCharacters: [...new Set(valAll.map((p) => p.character))],
+        backend: `${tf.getBackend()} / kernels ${kernelMode()}`,
+        created: new Date().toISOString(),
+      });
+      await atomicWrite(logFile, "");
+    }
+    say(
+      `train: ${trainItems.length} pairs (${new Set(trainItems.map((p) => p.character)).size} characters), ` +
+        `validation: ${valItems.length} pairs of ${
+          new Set(valAll.map((p) => p.character)).size
+        } held-out characters; ` +
+        `${o.steps} steps of ${o.batch}; ${(100 * labelled / patches).toFixed(1)}% of patches labelled`,
+    );
+
+    const append = async (r: LogRecord) => {
+      log.push(r);
+      await Deno.writeTextFile(logFile, JSON.stringify(r) + "\n", { append: true });
+    };
+    const runVal = async (step: number) => {
+      if (valItems.length === 0) return;
+      const v = validate(model, data.caches, valItems);
+      const r: LogRecord = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };
+      await append(r);
+      await hooks.onVal?.(r);
+    };
+    const saveAll = async (step: number) => {
+      await saveCheckpoint(out, { step, params: model.values(), opt: opt.state(), meta: { curveKey: key } });
+      const lastVal = [...log].reverse().find((r) => r.val_ap !== undefined) ?? null;
+      await saveWeights(out, cfg, model.values(), {
+        run: path.basename(out),
+        step,
+        steps: o.steps,
+        validation: lastVal,
+      });
+      await atomicWriteJson(path.join(out, "metrics.json"), {
+        step,
+        last_validation: lastVal,
+        validation: log.filter((r) => r.val_ap !== undefined),
+      });
+      await writeFigures(out, log);
+    };
+
+    if (start === 0 && !log.some((r) => r.step === 0)) await runVal(0);
+    const sched = {
+      lr: o.lr,
+      steps: o.steps,
+      warmup: Math.max(1, Math.round(o.warmupFraction * o.steps)),
+      minFactor: o.minLrFactor,
+    };
+    const bar = o.progress
+      ? new Progress({ total: (o.steps - start) * o.batch, label: "train", unit: "pairs" })
+      : null;
+    const t0 = performance.now();
+    const losses: number[] = [];
+    for (let step = start; step < o.steps; step++) {
+      const ts = performance.now();
+      const rng = new Rng(o.seed).fork(`step:${step}`);
+      const items = pairsForStep(trainItems, step, o.batch, o.seed);
+      const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null);
+      const sample = sampleBatch(batch.labels, batch.pairs, o.loss, rng.fork("loss"));
+      const lr = learningRate(step, sched);
+      const r = trainStep(model, opt, batch, sample, lr, o.clip, o.loss.tau);
+      if (!Number.isFinite(r.loss)) {
+        throw new UserError(`loss is ${r.loss} at step ${step + 1}; lower --lr`, out);
+      }
+      losses.push(r.loss);
+      const dt = (performance.now() - ts) / 1000;
+      const rec: LogRecord = {
+        step: step + 1,
+        loss: r.loss,
+        lr,
+        grad_norm: r.gradNorm,
+        pairs_per_s: o.batch / dt,
+        elapsed_s: (performance.now() - t0) / 1000,
+      };
+      await append(rec);
+      await hooks.onStep?.(rec);
+      bar?.tick(o.batch, `loss ${r.loss.toFixed(3)}`);
+      const s = step + 1;
+      if (s % o.valEvery === 0 || s === o.steps) await runVal(s);
+      if (s % o.ckptEvery === 0 || s === o.steps) await saveAll(s);
+    }
+    await bar?.done();
+    if (start >= o.steps) await saveAll(o.steps);
+    const tail = losses.slice(Math.floor(losses.length * 0.9));
+    return {
+      out,
+      config: cfg,
+      steps: o.steps,
+      trainPairs: trainItems.length,
+      valPairs: valItems.length,
+      finalLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
+      val: [...log].reverse().find((r) => r.val_ap !== undefined) ?? null,
+    };
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * One optimisation step: forward to features, sampled contrastive loss, gradients, global-norm clipping, AdamW.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { patchDim, tokensOf } from "../model/config.ts";
+import type { PatchSimilarityModel } from "../model/model.ts";
+import type { AdamW } from "./adamw.ts";
+import { clipGlobalNorm } from "./adamw.ts";
+import { contrastiveLoss, type LossSample } from "./loss.ts";
+
+/** One batch of interleaved pairs, ready for the model. */
+export interface Batch {
+  /** Pairs in the batch. */
+  pairs: number;
+  /** Patch vectors [2 * pairs * N, P] (images a0, b0, a1, b1, ...). */
+  patches: Float32Array;
+  /** Patch labels [pairs * 2N] (pair p: a's N labels, then b's). */
+  labels: Int32Array;
+}
+
+/** What a step reports. */
+export interface StepResult {
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+/**
+ * Runs one step and returns the loss. Leaves no tensors behind.
+ *
+ * @example
+ * ```ts
+ * const { loss } = trainStep(model, opt, batch, sampleBatch(batch.labels, batch.pairs, LOSS_DEFAULTS, rng), 1e-4, 1.0, 0.07);
+ * ```
+ */
+export function trainStep(
+  model: PatchSimilarityModel,
+  opt: AdamW,
+  batch: Batch,
+  sample: LossSample,
+  lr: number,
+  clip: number,
+  tau: number,
+): StepResult {
+  const c = model.config, N = tokensOf(c);
+  const images = 2 * batch.pairs;
+  const x = tf.tensor2d(batch.patches, [images * N, patchDim(c)]);
+  const vars = model.variables();
+  const byVar = new Map<string, string>();
+  for (const [name, v] of model.params) byVar.set(v.name, name);
+  let loss = 0, gradNorm = 0;
+  try {
+    const { value, grads } = tf.variableGrads(
+      () => contrastiveLoss(model.features(x, images), sample, batch.pairs, tau),
+      vars,
+    );
+    loss = value.dataSync()[0];
+    value.dispose();
+    const g = new Map<string, tf.Tensor>();
+    for (const [vn, t] of Object.entries(grads)) g.set(byVar.get(vn)!, t);
+    gradNorm = clipGlobalNorm(g, clip);
+    if (Number.isFinite(gradNorm)) opt.apply(g, lr);
+    for (const t of g.values()) t.dispose();
+  } finally {
+    x.dispose();
+  }
+  return { loss, gradNorm };
+}
