@@ -14,6 +14,11 @@
  * @module
  */
 import type { FloatMap, GrayImage } from "./types.ts";
+import {
+  scratchFloat32 as scratchF32,
+  scratchFloat64 as scratchF64,
+  scratchInt32 as scratchI32,
+} from "../regions/scratch.ts";
 
 /** Options of {@link edgeMap}. */
 export interface EdgeOptions {
@@ -62,6 +67,11 @@ export function gaussianKernel(sigma: number, radius: number): Float32Array {
 /**
  * Separable Gaussian blur of a float image with reflect-101 borders.
  *
+ * Line art is mostly flat paper, and a window of equal values blurs to a value that does not depend on where
+ * it is. So each pass computes that value once (the same taps in the same order, so the very same float) and
+ * gives it to every window holding nothing else; only windows near strokes pay for the taps. The result is
+ * bit for bit the plain convolution's.
+ *
  * @example
  * ```ts
  * const b = gaussianBlur(values, w, h, 1.8); // Float32Array(w * h)
@@ -74,38 +84,136 @@ export function gaussianBlur(
   sigma: number,
   truncate = EDGE_DEFAULTS.truncate,
 ): Float32Array {
+  const out = new Float32Array(width * height);
+  if (width * height === 0) return out;
+  const k = kernelOf(sigma, truncate);
+  blurRect(src, null, width, height, 0, 0, width, height, k, mostCommonOfFew(src), out);
+  return out;
+}
+
+/** The blur taps (float32 Gaussian weights held as doubles). */
+function kernelOf(sigma: number, truncate: number): Float64Array {
   const r = Math.max(0, Math.round(truncate * sigma)) | 0;
-  const taps = 2 * r + 1;
-  const k = Float64Array.from(gaussianKernel(sigma, r));
-  const W = width | 0, H = height | 0;
-  // Horizontal pass into tmp: each row copied into a reflection-padded buffer so the tap loop has no branches.
-  const padIndex = new Int32Array(W + 2 * r);
-  for (let x = -r; x < W + r; x++) padIndex[x + r] = reflect101(x, W);
-  const tmp = new Float32Array(W * H);
-  const pad = new Float64Array(W + 2 * r);
-  for (let y = 0; y < H; y++) {
-    const o = y * W;
-    for (let x = 0; x < W + 2 * r; x++) pad[x] = src[o + padIndex[x]];
-    for (let x = 0; x < W; x++) {
+  return Float64Array.from(gaussianKernel(sigma, r));
+}
+
+/**
+ * Blur of the rectangle [x0, x1) x [y0, y1) of a W x H image into `out` (row-major, x1 - x0 wide), reflect-101
+ * at the image's borders. Values are `src[i]`, or `lut[src[i]]` when a table is given (8-bit input). `flat` is
+ * the value whose all-flat windows are skipped. Every output equals the full convolution's, bit for bit, so
+ * a rectangle of the map is the same as that part of the whole map. `spans`, when given, receives for each output
+ * row the first and last column whose value is not the flat one ([w, -1] when none).
+ */
+function blurRect(
+  src: Float32Array | Uint8Array,
+  lut: Float32Array | null,
+  W: number,
+  H: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  k: Float64Array,
+  flat: number,
+  out: Float32Array,
+  spans: Int32Array | null = null,
+): void {
+  const taps = k.length, r = (taps - 1) >> 1;
+  const w = x1 - x0, h = y1 - y0;
+  let flatH = 0;
+  for (let t = 0; t < taps; t++) flatH += k[t] * flat;
+  flatH = Math.fround(flatH);
+  let flatV = 0;
+  for (let t = 0; t < taps; t++) flatV += k[t] * flatH;
+  flatV = Math.fround(flatV);
+  // Horizontal pass over the rows the vertical taps read (virtual rows y0 - r .. y1 + r - 1, reflected), each
+  // row copied into a reflection-padded buffer so the tap loop has no branches; `other[x]` counts the
+  // non-flat samples in pad[0, x), so a window's count is a difference.
+  const rows = h + 2 * r, pw = w + 2 * r;
+  const hb = scratchF32("edge.hblur", rows * w);
+  const padIndex = scratchI32("edge.padIndex", pw);
+  for (let x = 0; x < pw; x++) padIndex[x] = reflect101(x0 + x - r, W);
+  const pad = scratchF64("edge.pad", pw);
+  const other = scratchI32("edge.other", pw + 1);
+  for (let i = 0; i < rows; i++) {
+    const so = reflect101(y0 + i - r, H) * W, o = i * w;
+    let c = 0;
+    if (lut) {
+      for (let x = 0; x < pw; x++) {
+        const v = lut[src[so + padIndex[x]]];
+        pad[x] = v;
+        other[x] = c;
+        if (v !== flat) c++;
+      }
+    } else {
+      for (let x = 0; x < pw; x++) {
+        const v = src[so + padIndex[x]];
+        pad[x] = v;
+        other[x] = c;
+        if (v !== flat) c++;
+      }
+    }
+    other[pw] = c;
+    if (c === 0) {
+      hb.fill(flatH, o, o + w);
+      continue;
+    }
+    for (let x = 0; x < w; x++) {
+      if (other[x + taps] === other[x]) {
+        hb[o + x] = flatH;
+        continue;
+      }
       let s = 0;
       for (let t = 0; t < taps; t++) s += k[t] * pad[x + t];
-      tmp[o + x] = s;
+      hb[o + x] = s;
     }
   }
-  // Vertical pass: whole rows at a time (cache friendly), accumulated in float64.
-  const out = new Float32Array(W * H);
-  const acc = new Float64Array(W);
-  for (let y = 0; y < H; y++) {
-    acc.fill(0);
-    for (let t = 0; t < taps; t++) {
-      const kt = k[t];
-      const so = reflect101(y + t - r, H) * W;
-      for (let x = 0; x < W; x++) acc[x] += kt * tmp[so + x];
-    }
-    const o = y * W;
-    for (let x = 0; x < W; x++) out[o + x] = acc[x];
+  // Vertical pass, in the same tap order; `cnt[x]` counts the non-flat values of column x in the window's rows
+  // (a sliding count: row i + 2r enters, row i leaves).
+  const cnt = scratchI32("edge.cnt", w);
+  cnt.fill(0);
+  for (let i = 0; i < 2 * r; i++) {
+    const o = i * w;
+    for (let x = 0; x < w; x++) if (hb[o + x] !== flatH) cnt[x]++;
   }
-  return out;
+  for (let i = 0; i < h; i++) {
+    const enter = (i + 2 * r) * w, o = i * w;
+    let lo = w, hi = -1;
+    for (let x = 0; x < w; x++) {
+      let c = cnt[x];
+      if (hb[enter + x] !== flatH) c++;
+      let v = flatV;
+      if (c !== 0) {
+        let s = 0;
+        for (let t = 0, q = o + x; t < taps; t++, q += w) s += k[t] * hb[q];
+        v = Math.fround(s);
+      }
+      out[o + x] = v;
+      if (v !== flatV) {
+        if (x < lo) lo = x;
+        hi = x;
+      }
+      if (hb[o + x] !== flatH) c--;
+      cnt[x] = c;
+    }
+    if (spans) {
+      spans[2 * i] = lo;
+      spans[2 * i + 1] = hi;
+    }
+  }
+}
+
+/** The most common of a few sampled values (the paper value of line art), or the first value. */
+function mostCommonOfFew(v: Float32Array): number {
+  const n = v.length;
+  let best = v[0], bestN = 0;
+  for (let s = 0; s < 5; s++) {
+    const c = v[Math.floor((s * (n - 1)) / 4)];
+    let m = 0;
+    for (let u = 0; u < 5; u++) if (v[Math.floor((u * (n - 1)) / 4)] === c) m++;
+    if (m > bestN) best = c, bestN = m;
+  }
+  return best;
 }
 
 /**
@@ -118,7 +226,8 @@ export function sobelMagnitude(src: Float32Array, width: number, height: number)
   for (let y = 0; y < H; y++) {
     const ym = reflect101(y - 1, H) * W, y0 = y * W, yp = reflect101(y + 1, H) * W;
     for (let x = 0; x < W; x++) {
-      const xm = reflect101(x - 1, W), xp = reflect101(x + 1, W);
+      // Interior columns need no reflection: the function calls are paid at the two ends only.
+      const xm = x > 0 ? x - 1 : reflect101(x - 1, W), xp = x < W - 1 ? x + 1 : reflect101(x + 1, W);
       const a = src[ym + xm], b = src[ym + x], c = src[ym + xp];
       const d = src[y0 + xm], f = src[y0 + xp];
       const g = src[yp + xm], h = src[yp + x], i = src[yp + xp];
@@ -130,8 +239,90 @@ export function sobelMagnitude(src: Float32Array, width: number, height: number)
   return out;
 }
 
+/** The grey value g = v / 255 of each 8-bit value, as float32. */
+const GREY = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 /**
- * The structural edge map of line art, in [0, 1] (1 = strongest stroke). A blank image gives all zeros.
+ * The edge map's values before normalisation, `(gradientWeight * |Sobel(blur(g))| + inkWeight * (1 - g))^gamma`,
+ * for the rectangle [x0, x1) x [y0, y1) of `img`, written to `dst` at `(y - dstY) * dstWidth + (x - dstX)`.
+ * Only the rectangle and a margin of the blur radius are read, and every value equals the whole map's, so a
+ * caller may compute the map piecewise (e.g. only near region boundaries). Returns the smallest and largest
+ * value written.
+ *
+ * @example
+ * ```ts
+ * const tile = new Float32Array(64 * 64);
+ * const [lo, hi] = edgeValues(line, 128, 64, 192, 128, tile, 64, 128, 64);
+ * ```
+ */
+export function edgeValues(
+  img: GrayImage,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  dst: Float32Array,
+  dstWidth: number,
+  dstX: number,
+  dstY: number,
+  opts: Partial<EdgeOptions> = {},
+): [number, number] {
+  const o = { ...EDGE_DEFAULTS, ...opts };
+  const { width: W, height: H, data } = img;
+  if (x1 <= x0 || y1 <= y0) return [Infinity, -Infinity];
+  // The blur is needed one pixel around the rectangle (the Sobel taps), clipped to the image: reflected taps
+  // at the image border land inside it.
+  const bx0 = Math.max(0, x0 - 1), by0 = Math.max(0, y0 - 1);
+  const bx1 = Math.min(W, x1 + 1), by1 = Math.min(H, y1 + 1);
+  const bw = bx1 - bx0;
+  const bh = by1 - by0;
+  const blur = scratchF32("edge.blur", bw * bh);
+  const spans = scratchI32("edge.spans", 2 * bh);
+  blurRect(data, GREY, W, H, bx0, by0, bx1, by1, kernelOf(o.sigma, o.truncate), 1, blur, spans);
+  let mn = Infinity, mx = -Infinity;
+  const gamma = Math.max(o.gamma, 1e-6);
+  const gw = o.gradientWeight, iw = o.inkWeight;
+  for (let y = y0; y < y1; y++) {
+    const rm = reflect101(y - 1, H) - by0, rc = y - by0, rp = reflect101(y + 1, H) - by0;
+    const ym = rm * bw, yc = rc * bw, yp = rp * bw;
+    const src = y * W, out = (y - dstY) * dstWidth - dstX;
+    // Outside the columns where the three blur rows are not all flat, the gradient is exactly 0: only paper
+    // (v = 0) or the ink term is left.
+    const lo = Math.min(spans[2 * rm], spans[2 * rc], spans[2 * rp]) - 1 + bx0;
+    const hi = Math.max(spans[2 * rm + 1], spans[2 * rc + 1], spans[2 * rp + 1]) + 1 + bx0;
+    for (let x = x0; x < x1; x++) {
+      if (x < lo || x > hi) {
+        const gv = data[src + x];
+        let v = gv === 255 ? 0 : iw * (1 - GREY[gv]);
+        v = gamma === 1 ? v : v > 1e-7 ? Math.exp(gamma * Math.log(v)) : 0;
+        dst[out + x] = v;
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+        continue;
+      }
+      const xc = x - bx0;
+      const xm = (x > 0 ? x - 1 : reflect101(x - 1, W)) - bx0;
+      const xp = (x < W - 1 ? x + 1 : reflect101(x + 1, W)) - bx0;
+      const a = blur[ym + xm], b = blur[ym + xc], c = blur[ym + xp];
+      const d = blur[yc + xm], f = blur[yc + xp];
+      const gg = blur[yp + xm], h = blur[yp + xc], i = blur[yp + xp];
+      const gx = (c + 2 * f + i) - (a + 2 * d + gg);
+      const gy = (gg + 2 * h + i) - (a + 2 * b + c);
+      const grad = Math.fround(Math.sqrt(gx * gx + gy * gy));
+      let v = gw * grad + iw * (1 - GREY[data[src + x]]);
+      // Plain paper is (numerically) 0: skip the costly pow there; 1e-7^1.2 is below float32 resolution of 1.
+      v = gamma === 1 ? v : v > 1e-7 ? Math.exp(gamma * Math.log(v)) : 0;
+      dst[out + x] = v;
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+    }
+  }
+  return [mn, mx];
+}
+
+/**
+ * The structural edge map of line art, in [0, 1] (1 = strongest stroke). A blank image gives all zeros. Written
+ * into `out` when given (at least width * height values).
  *
  * @example
  * ```ts
@@ -139,25 +330,16 @@ export function sobelMagnitude(src: Float32Array, width: number, height: number)
  * const e2 = edgeMap(line, { sigma: 2 });
  * ```
  */
-export function edgeMap(img: GrayImage, opts: Partial<EdgeOptions> = {}): FloatMap {
-  const o = { ...EDGE_DEFAULTS, ...opts };
+export function edgeMap(
+  img: GrayImage,
+  opts: Partial<EdgeOptions> = {},
+  out?: Float32Array,
+): FloatMap {
   const { width: W, height: H } = img;
   const n = W * H;
-  const g = new Float32Array(n);
-  for (let i = 0; i < n; i++) g[i] = img.data[i] / 255;
-  const grad = sobelMagnitude(gaussianBlur(g, W, H, o.sigma, o.truncate), W, H);
-  const e = grad; // reuse the buffer
-  let mn = Infinity, mx = -Infinity;
-  const gamma = Math.max(o.gamma, 1e-6);
-  for (let i = 0; i < n; i++) {
-    let v = o.gradientWeight * grad[i] + o.inkWeight * (1 - g[i]);
-    // Plain paper is (numerically) 0: skip the costly pow there; 1e-7^1.2 is below float32 resolution of 1.
-    v = gamma === 1 ? v : v > 1e-7 ? Math.exp(gamma * Math.log(v)) : 0;
-    e[i] = v;
-    if (v < mn) mn = v;
-    if (v > mx) mx = v;
-  }
-  if (!(mx > mn)) return { width: W, height: H, data: new Float32Array(n) };
+  const e = out ? out.subarray(0, n) : new Float32Array(n);
+  const [mn, mx] = edgeValues(img, 0, 0, W, H, e, W, 0, 0, opts);
+  if (!(mx > mn)) return { width: W, height: H, data: e.fill(0) };
   const inv = 1 / (mx - mn);
   for (let i = 0; i < n; i++) e[i] = (e[i] - mn) * inv;
   return { width: W, height: H, data: e };

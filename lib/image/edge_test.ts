@@ -1,6 +1,8 @@
 import { assert, assertAlmostEquals, assertArrayAlmostEquals, assertEquals } from "../testing/asserts.ts";
-import { edgeMap, gaussianBlur, gaussianKernel, sobelMagnitude } from "./edge.ts";
-import { newGray } from "./types.ts";
+import { Rng } from "../util/rng.ts";
+import { randomDrawing } from "../regions/fixtures.ts";
+import { edgeMap, edgeValues, gaussianBlur, gaussianKernel, sobelMagnitude } from "./edge.ts";
+import { type GrayImage, newGray } from "./types.ts";
 
 // 8x6 image: a vertical stroke at x = 3, a grey dot at (6, 1), a dark dot at (0, 4).
 function sample() {
@@ -53,4 +55,81 @@ Deno.test("blur of a constant image stays constant (borders included)", () => {
   const c = new Float32Array(7 * 3).fill(0.25);
   assertArrayAlmostEquals(gaussianBlur(c, 7, 3, 2), c, 1e-6);
   assertArrayAlmostEquals(sobelMagnitude(c, 7, 3), new Float32Array(21), 1e-6);
+});
+
+// ---- Regression: the flat-skipping, rectangle-wise computation against the plain whole-image one. ----
+
+function reflect(i: number, n: number): number {
+  if (n === 1) return 0;
+  const p = 2 * (n - 1);
+  i = ((i % p) + p) % p;
+  return i < n ? i : p - i;
+}
+
+/** The previous implementation (full convolution, no skipping), kept as the reference. */
+function referenceEdgeMap(img: GrayImage, sigma = 1.8, gamma = 1.2): Float32Array {
+  const W = img.width, H = img.height, n = W * H;
+  const g = Float32Array.from(img.data, (v) => v / 255);
+  const r = Math.round(4 * sigma), k = Float64Array.from(gaussianKernel(sigma, r));
+  const tmp = new Float32Array(n), blur = new Float32Array(n);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let s = 0;
+      for (let t = 0; t <= 2 * r; t++) s += k[t] * g[y * W + reflect(x + t - r, W)];
+      tmp[y * W + x] = s;
+    }
+  }
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let s = 0;
+      for (let t = 0; t <= 2 * r; t++) s += k[t] * tmp[reflect(y + t - r, H) * W + x];
+      blur[y * W + x] = s;
+    }
+  }
+  const grad = sobelMagnitude(blur, W, H);
+  const e = new Float32Array(n);
+  let mn = Infinity, mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    let v = 0.5 * grad[i] + 0.5 * (1 - g[i]);
+    v = v > 1e-7 ? Math.exp(gamma * Math.log(v)) : 0;
+    e[i] = v;
+    mn = Math.min(mn, v);
+    mx = Math.max(mx, v);
+  }
+  if (!(mx > mn)) return new Float32Array(n);
+  const inv = 1 / (mx - mn);
+  for (let i = 0; i < n; i++) e[i] = (e[i] - mn) * inv;
+  return e;
+}
+
+Deno.test("edgeMap equals the plain convolution bit for bit on random drawings", () => {
+  const rng = new Rng(43);
+  for (let t = 0; t < 25; t++) {
+    const W = rng.int(1, 60), H = rng.int(1, 60);
+    const img = randomDrawing(rng, W, H, rng.int(0, 10));
+    assertEquals(Array.from(edgeMap(img).data), Array.from(referenceEdgeMap(img)), `drawing ${t}`);
+  }
+});
+
+Deno.test("edgeValues of any rectangle equal the whole map's values there (piecewise computation)", () => {
+  const rng = new Rng(47);
+  for (let t = 0; t < 20; t++) {
+    const W = rng.int(1, 50), H = rng.int(1, 50);
+    const img = randomDrawing(rng, W, H, rng.int(1, 8));
+    const whole = new Float32Array(W * H);
+    edgeValues(img, 0, 0, W, H, whole, W, 0, 0);
+    const x0 = rng.int(0, W), y0 = rng.int(0, H), x1 = rng.int(x0 + 1, W + 1), y1 = rng.int(y0 + 1, H + 1);
+    const part = new Float32Array((x1 - x0) * (y1 - y0));
+    const [lo, hi] = edgeValues(img, x0, y0, x1, y1, part, x1 - x0, x0, y0);
+    let mn = Infinity, mx = -Infinity;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const v = part[(y - y0) * (x1 - x0) + x - x0];
+        assertEquals(v, whole[y * W + x], `drawing ${t} (${x},${y})`);
+        mn = Math.min(mn, v);
+        mx = Math.max(mx, v);
+      }
+    }
+    assertEquals([Math.fround(lo), Math.fround(hi)], [mn, mx]);
+  }
 });

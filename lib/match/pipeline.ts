@@ -25,6 +25,7 @@ import {
   segment,
   type Segmentation,
 } from "../regions/segment.ts";
+import { scratchUint8 } from "../regions/scratch.ts";
 import { upscaleLabels } from "../regions/upscale.ts";
 import { type Membership, membershipFromPixels, membershipFromVote, patchVote } from "../regions/vote.ts";
 import { UserError } from "../util/errors.ts";
@@ -42,8 +43,15 @@ export interface MatchPairOptions {
   maxWorkingSide: number;
   /** Re-flood boundaries at the original resolution when the working copy is smaller. */
   refine: boolean;
-  /** Region-making options (edge map, merging, watershed, small regions, lines, hybrid, background). */
+  /**
+   * Region-making options (edge map, merging, watershed, small regions, lines, hybrid, background, and the
+   * ablation switches `edgeAwareMerge` and `watershed`).
+   */
   region: DeepPartial<RegionOptions>;
+  /** Shorthand for `region.edgeAwareMerge` (wins over it when set): false merges patches on similarity alone. */
+  edgeAwareMerge?: boolean;
+  /** Shorthand for `region.watershed` (wins over it when set): false keeps the blocky merged patch clusters. */
+  watershed?: boolean;
   /** Matching threshold and rule. */
   matching: MatchingOptions;
   /**
@@ -186,7 +194,11 @@ export function matchPair(
   opts: Partial<MatchPairOptions> = {},
 ): MatchPairResult {
   const o = matchOptions(opts);
-  const ro = regionOptions(o.region);
+  const ro = regionOptions({
+    ...o.region,
+    edgeAwareMerge: o.edgeAwareMerge ?? o.region.edgeAwareMerge,
+    watershed: o.watershed ?? o.region.watershed,
+  });
   checkPair(lineA, lineB, sim);
   checkRegions("reference", lineA, o.regionsA);
   checkRegions("target", lineB, o.regionsB);
@@ -234,7 +246,7 @@ export function matchPair(
     const work = f < 1 ? resizeLinePreserving(line, w, h) : line;
     const layout = patchLayout(box, sim.patch, w, h);
     timings.resize += lap();
-    const inkPixels = inkMask(work, ro.lines.inkThreshold).count;
+    const inkPixels = inkMask(work, ro.lines.inkThreshold, scratchUint8("pipeline.ink", w * h)).count;
     if (inkPixels === 0) {
       warnings.push(
         `the ${name} drawing has no strokes (blank): it is one background region and nothing matches it`,

@@ -104,3 +104,21 @@ Deno.test("matchPair: ready-made regions are used as given", () => {
   assertEquals(r.regionsA.data, given.data);
   assert(r.matches.some((m) => m.ref_region === FACE + 2));
 });
+
+Deno.test("matchPair passes the ablation switches through (shorthand and region options)", () => {
+  const base = matchPair(a.line, b.line, sim);
+  const viaRegion = matchPair(a.line, b.line, sim, { region: { watershed: false } });
+  const shorthand = matchPair(a.line, b.line, sim, { watershed: false });
+  assertEquals(Array.from(shorthand.regionsA.data), Array.from(viaRegion.regionsA.data));
+  assert(
+    Array.from(viaRegion.regionsA.data).some((v, i) => v !== base.regionsA.data[i]),
+    "blocky regions differ",
+  );
+  // The shorthand wins over the region option.
+  const both = matchPair(a.line, b.line, sim, { watershed: true, region: { watershed: false } });
+  assertEquals(Array.from(both.regionsA.data), Array.from(base.regionsA.data));
+  const noEdge = matchPair(a.line, b.line, sim, { edgeAwareMerge: false });
+  const noEdge2 = matchPair(a.line, b.line, sim, { region: { edgeAwareMerge: false } });
+  assertEquals(Array.from(noEdge.regionsA.data), Array.from(noEdge2.regionsA.data));
+  assertEquals(noEdge.matches, noEdge2.matches);
+});

@@ -69,10 +69,14 @@ export function borderRegions(
   return out;
 }
 
-/** Background paper mask (1) from line-enclosed regions and their flags. */
-export function outsideMask(lineLabels: Int32Array, isBackground: Uint8Array, ink: Uint8Array): Uint8Array {
-  const out = new Uint8Array(lineLabels.length);
-  for (let i = 0; i < out.length; i++) if (!ink[i] && isBackground[lineLabels[i]]) out[i] = 1;
+/** Background paper mask (1) from line-enclosed regions and their flags (into `out` when given). */
+export function outsideMask(
+  lineLabels: Int32Array,
+  isBackground: Uint8Array,
+  ink: Uint8Array,
+  out: Uint8Array = new Uint8Array(lineLabels.length),
+): Uint8Array {
+  for (let i = 0; i < lineLabels.length; i++) out[i] = !ink[i] && isBackground[lineLabels[i]] ? 1 : 0;
   return out;
 }
 
@@ -91,6 +95,37 @@ export function backgroundFromOutside(
     if (r <= 0 || ink[i]) continue;
     paper[r]++;
     if (outside[i]) out[r]++;
+  }
+  const flags = new Uint8Array(count + 1);
+  for (let r = 1; r <= count; r++) if (paper[r] > 0 && out[r] > o.minOutsideShare * paper[r]) flags[r] = 1;
+  return flags;
+}
+
+/**
+ * {@link backgroundFromOutside} with the outside given as line-enclosed regions and their flags (what
+ * {@link outsideMask} would make of them), in one pass and without the mask.
+ *
+ * @example
+ * ```ts
+ * const lineBg = borderRegions(lines.labels, lines.count, w, h, ink);
+ * const flags = backgroundFromLines(labels, count, lines.labels, lineBg, ink);
+ * ```
+ */
+export function backgroundFromLines(
+  labels: Int32Array,
+  count: number,
+  lineLabels: Int32Array,
+  lineBackground: Uint8Array,
+  ink: Uint8Array,
+  opts: Partial<BackgroundOptions> = {},
+): Uint8Array {
+  const o = { ...BACKGROUND_DEFAULTS, ...opts };
+  const paper = new Float64Array(count + 1), out = new Float64Array(count + 1);
+  for (let i = 0; i < labels.length; i++) {
+    const r = labels[i];
+    if (r <= 0 || ink[i]) continue;
+    paper[r]++;
+    if (lineBackground[lineLabels[i]]) out[r]++;
   }
   const flags = new Uint8Array(count + 1);
   for (let r = 1; r <= count; r++) if (paper[r] > 0 && out[r] > o.minOutsideShare * paper[r]) flags[r] = 1;

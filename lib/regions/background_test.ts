@@ -1,5 +1,6 @@
 import { assertEquals } from "../testing/asserts.ts";
-import { backgroundFromOutside, borderRegions, outsideMask } from "./background.ts";
+import { Rng } from "../util/rng.ts";
+import { backgroundFromLines, backgroundFromOutside, borderRegions, outsideMask } from "./background.ts";
 
 // 6x4 border has 16 pixels.
 Deno.test("borderRegions: the region holding most of the border, not a figure cut by the frame", () => {
@@ -90,4 +91,19 @@ Deno.test("backgroundFromOutside: regions mostly on background paper", () => {
     1,
     0,
   ]);
+});
+
+Deno.test("backgroundFromLines equals backgroundFromOutside of the outside mask", () => {
+  const rng = new Rng(61);
+  for (let t = 0; t < 100; t++) {
+    const n = rng.int(1, 200);
+    const labels = new Int32Array(n).map(() => rng.int(0, 6));
+    const lines = new Int32Array(n).map(() => rng.int(1, 5));
+    const lineBg = new Uint8Array(6).map(() => (rng.float() < 0.4 ? 1 : 0));
+    const ink = new Uint8Array(n).map(() => (rng.float() < 0.2 ? 1 : 0));
+    assertEquals(
+      Array.from(backgroundFromLines(labels, 5, lines, lineBg, ink)),
+      Array.from(backgroundFromOutside(labels, 5, outsideMask(lines, lineBg, ink), ink)),
+    );
+  }
 });

@@ -24,7 +24,8 @@
  * @module
  */
 import type { GrayImage } from "../image/types.ts";
-import { squaredDistance } from "./distance.ts";
+import { cappedSquaredDistance } from "./distance.ts";
+import { scratchFloat32, scratchInt32, scratchUint16, scratchUint8 } from "./scratch.ts";
 import { watershed } from "./watershed.ts";
 
 /** Options of {@link lineRegions}. */
@@ -61,87 +62,243 @@ export interface LineRegions {
   inkPixels: number;
 }
 
-/** Ink mask of a grey image. */
+/** Ink mask of a grey image (into `out` when given). */
 export function inkMask(
   gray: GrayImage,
   threshold = LINE_REGION_DEFAULTS.inkThreshold,
+  out?: Uint8Array,
 ): { ink: Uint8Array; count: number } {
-  const ink = new Uint8Array(gray.data.length);
+  const n = gray.data.length, d = gray.data;
+  const ink = out ? out.subarray(0, n) : new Uint8Array(n);
   let count = 0;
-  for (let i = 0; i < ink.length; i++) if (gray.data[i] < threshold) ink[i] = 1, count++;
+  for (let i = 0; i < n; i++) {
+    const v = d[i] < threshold ? 1 : 0;
+    ink[i] = v;
+    count += v;
+  }
   return { ink, count };
 }
 
 /**
- * Splits line art into line-enclosed regions, closing small gaps. A blank image (no ink) is one region.
+ * Splits line art into line-enclosed regions, closing small gaps. A blank image (no ink) is one region. The
+ * labels are written into `out` and the ink mask into `inkOut` when given (at least width * height values).
+ *
+ * The radius loop is one union-find pass: paper pixels enter in bands of decreasing distance (d > R first, then
+ * R-1 < d <= R, ...), joining the components of the pixels already in, so the components after band r are the
+ * connected parts of {d > r}. Each component keeps whether it holds a seed, its deepest squared distance, its
+ * first pixel (raster order) and its member list; after each band, the unseeded components that are deep enough
+ * become seeds, numbered in raster order of their first pixel, as a scan of {d > r} would number them.
  *
  * @example
  * ```ts
  * const { labels, count } = lineRegions(line); // labels: Int32Array(w * h), ids 1..count
  * ```
  */
-export function lineRegions(gray: GrayImage, opts: Partial<LineRegionOptions> = {}): LineRegions {
+export function lineRegions(
+  gray: GrayImage,
+  opts: Partial<LineRegionOptions> = {},
+  out?: Int32Array,
+  inkOut?: Uint8Array,
+): LineRegions {
   const o = { ...LINE_REGION_DEFAULTS, ...opts };
   const W = gray.width, H = gray.height, n = W * H;
-  const { ink, count: inkPixels } = inkMask(gray, o.inkThreshold);
+  const { ink, count: inkPixels } = inkMask(gray, o.inkThreshold, inkOut);
   if (inkPixels === 0 || inkPixels === n) {
-    return { labels: new Int32Array(n).fill(1), count: 1, ink, inkPixels };
+    return { labels: (out ?? new Int32Array(n)).fill(1, 0, n), count: 1, ink, inkPixels };
   }
-  const d2 = squaredDistance(ink, W, H);
-  // A ball must also fit inside the frame: clip the distance at the image border (the border itself is not a
-  // stroke). Without this, the wide corners of a thin strip of background along the frame would each trap a
-  // ball and split the strip.
+  const R = Math.max(0, Math.floor(o.maxRadius));
+  if (R > 250) throw new RangeError(`lineRegions: maxRadius ${o.maxRadius} is beyond 250 pixels`);
+  // Distances are only needed exactly below a few pixels. A pixel left unseeded lies within
+  // E = R + max(minDepth, 1) of ink (it entered below the top band, or its top-band part was never deep enough),
+  // and the seeds it is flooded from lie within E + 1 (the distance changes by at most 1 per step); the seed
+  // tests compare with at most (R + minDepth)^2. So distances are capped at ceil(E) + 1: beyond it, nothing
+  // depends on their value.
+  const capD = Math.ceil(R + Math.max(o.minDepth, 1)) + 1;
+  const d2 = cappedSquaredDistance(ink, W, H, capD, scratchFloat32("lines.d2", n));
+  // One pass over the pixels: clip the distance at the image border (a ball must also fit inside the frame;
+  // the border itself is not a stroke: without this, the wide corners of a thin strip of background along the
+  // frame would each trap a ball and split the strip), then the flood level (squared distances are integers: a
+  // table gives each level) and the band the pixel enters the seed search at.
+  const top = Math.round(o.maxDistance * o.levelsPerPixel);
+  const cap = capD * capD;
+  const levelOf = new Uint16Array(cap + 1);
+  for (let q = 0; q <= cap; q++) {
+    levelOf[q] = top - Math.round(Math.min(o.maxDistance, Math.sqrt(q)) * o.levelsPerPixel);
+  }
+  const R2 = R * R, topBand = R + 1;
+  const bandOf = new Uint8Array(cap + 1); // k with (k - 1)^2 < d2 <= k^2 up to R^2; the top band above
+  for (let q = 1, k = 1; q <= cap; q++) {
+    while (k <= R && q > k * k) k++;
+    bandOf[q] = q > R2 ? topBand : k;
+  }
+  const levels = scratchUint16("lines.levels", n);
+  const band = scratchUint8("lines.band", n);
+  const bandCount = new Int32Array(topBand + 1);
   for (let y = 0; y < H; y++) {
     const by = Math.min(y + 1, H - y);
     for (let x = 0; x < W; x++) {
       const b = Math.min(by, x + 1, W - x);
       const p = y * W + x;
-      if (b * b < d2[p]) d2[p] = b * b;
+      let q = d2[p];
+      if (b * b < q) d2[p] = q = b * b;
+      levels[p] = levelOf[q];
+      const k = bandOf[q];
+      band[p] = k;
+      bandCount[k]++;
     }
   }
-  const markers = new Int32Array(n);
-  let count = 0;
-  // Component labelling scratch: `comp` marks visited pixels of the current level; `queue` holds the pixels
-  // of the component being grown (a breadth-first queue that doubles as its member list).
-  const comp = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  for (let r = Math.max(0, Math.floor(o.maxRadius)); r >= 0; r--) {
-    const r2 = r * r;
-    comp.fill(0);
-    for (let s = 0; s < n; s++) {
-      if (comp[s] !== 0 || !(d2[s] > r2)) continue;
-      comp[s] = 1;
-      let head = 0, tail = 0, seeded = false;
-      queue[tail++] = s;
-      while (head < tail) {
-        const p = queue[head++];
-        if (markers[p] > 0) seeded = true;
-        const y = (p / W) | 0, x = p - y * W;
-        if (x > 0 && comp[p - 1] === 0 && d2[p - 1] > r2) comp[queue[tail++] = p - 1] = 1;
-        if (x < W - 1 && comp[p + 1] === 0 && d2[p + 1] > r2) comp[queue[tail++] = p + 1] = 1;
-        if (y > 0 && comp[p - W] === 0 && d2[p - W] > r2) comp[queue[tail++] = p - W] = 1;
-        if (y < H - 1 && comp[p + W] === 0 && d2[p + W] > r2) comp[queue[tail++] = p + W] = 1;
-      }
-      // A new seed must stand out by `minDepth` above the level (an h-maximum): a shallow bump of a thin strip
-      // is not a region of its own. At level 0 every enclosed pocket is one.
-      let deep = r === 0;
-      if (!seeded && !deep) {
-        const need = (r + o.minDepth) * (r + o.minDepth);
-        for (let k = 0; k < tail && !deep; k++) if (d2[queue[k]] >= need) deep = true;
-      }
-      if (!seeded && deep) {
-        const id = ++count;
-        for (let k = 0; k < tail; k++) markers[queue[k]] = id;
-      }
-    }
-  }
+  const markers = scratchInt32("lines.markers", n, 0);
+  const count = seedMarkers(d2, band, bandCount, markers, W, H, R, o.minDepth);
   // Flood in order of decreasing distance to ink.
-  const top = Math.round(o.maxDistance * o.levelsPerPixel);
-  const levels = new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = Math.min(o.maxDistance, Math.sqrt(d2[i]));
-    levels[i] = top - Math.round(d * o.levelsPerPixel);
-  }
-  const labels = watershed(levels, markers, W, H, { connectivity: 1 });
+  const labels = watershed(levels, markers, W, H, { connectivity: 1, out });
   return { labels, count, ink, inkPixels };
+}
+
+/**
+ * Seeds of line regions (into `markers`, zeroed) from clipped squared distances to ink (integers, capped) and each
+ * pixel's band (0: ink; k: enters at radius k - 1; `bandCount` pixels per band): for r = R..0, the unseeded
+ * connected parts (4-connected) of {d2 > r^2} reaching d2 >= (r + minDepth)^2 (any, at r = 0) become seeds,
+ * numbered in order of radius, then of their first pixel. Returns the number of seeds.
+ *
+ * A union-find over pixels: a set's root is its first pixel (unions keep the smaller index). Its members are kept
+ * as a list of horizontal segments, so a new seed is painted with a fill per segment. The top band (most of the
+ * paper) enters as horizontal runs, each joined to the runs it touches in the row above; the thin lower bands
+ * enter pixel by pixel.
+ */
+function seedMarkers(
+  d2: Float32Array,
+  band: Uint8Array,
+  bandCount: Int32Array,
+  markers: Int32Array,
+  W: number,
+  H: number,
+  R: number,
+  minDepth: number,
+): number {
+  const n = W * H;
+  const topBand = R + 1;
+  const parent = scratchInt32("lines.parent", n, -1); // -1: not in yet
+  const deepest = scratchFloat32("lines.deepest", n);
+  const flags = scratchUint8("lines.flags", n, 0); // bit 0: seeded; bits 1..7: listed in this round
+  const segHead = scratchInt32("lines.segHead", n), segTail = scratchInt32("lines.segTail", n);
+  const segStart = scratchInt32("lines.segStart", n), segEnd = scratchInt32("lines.segEnd", n);
+  const segNext = scratchInt32("lines.segNext", n);
+  let segs = 0;
+  // Lower bands: counting sort, highest band first, raster order within a band.
+  const start = new Int32Array(topBand + 1); // start[k]: lower-band pixels in bands above k
+  for (let k = topBand - 1; k >= 1; k--) start[k - 1] = start[k] + bandCount[k];
+  const order = scratchInt32("lines.order", Math.max(1, start[0]));
+  const fill = start.slice();
+  if (start[0] > 0) {
+    for (let i = 0; i < n; i++) {
+      const k = band[i];
+      if (k > 0 && k < topBand) order[fill[k]++] = i;
+    }
+  }
+  let count = 0;
+  let pending: number[] = []; // unseeded roots after the previous radius
+  let pos = 0;
+  for (let r = R; r >= 0; r--) {
+    const cand: number[] = pending;
+    if (r + 1 === topBand) {
+      // The top band, as runs: each run one segment, rooted at its first pixel.
+      for (let y = 0; y < H; y++) {
+        const o = y * W;
+        let x = 0;
+        while (x < W) {
+          if (band[o + x] !== topBand) {
+            x++;
+            continue;
+          }
+          const p0 = o + x;
+          let deep = d2[p0];
+          for (; x < W && band[o + x] === topBand; x++) {
+            const p = o + x;
+            parent[p] = p0;
+            if (d2[p] > deep) deep = d2[p];
+          }
+          const p1 = o + x; // exclusive
+          const sg = segs++;
+          segStart[sg] = p0;
+          segEnd[sg] = p1;
+          segNext[sg] = -1;
+          segHead[p0] = segTail[p0] = sg;
+          deepest[p0] = deep;
+          let root = p0;
+          if (y > 0) {
+            // Join every run of the row above that this one touches (4-connected: same columns).
+            for (let q = p0 - W, e = p1 - W; q < e; q++) {
+              if (parent[q] >= 0 && (q === p0 - W || parent[q - 1] < 0)) root = join(root, q);
+            }
+          }
+          if (root === p0) cand.push(p0);
+        }
+      }
+    } else {
+      const end = pos + bandCount[r + 1];
+      for (; pos < end; pos++) {
+        const p = order[pos];
+        parent[p] = p;
+        deepest[p] = d2[p];
+        const sg = segs++;
+        segStart[sg] = p;
+        segEnd[sg] = p + 1;
+        segNext[sg] = -1;
+        segHead[p] = segTail[p] = sg;
+        let root = p;
+        const y = (p / W) | 0, x = p - y * W;
+        if (x > 0 && parent[p - 1] >= 0) root = join(root, p - 1);
+        if (x < W - 1 && parent[p + 1] >= 0) root = join(root, p + 1);
+        if (y > 0 && parent[p - W] >= 0) root = join(root, p - W);
+        if (y < H - 1 && parent[p + W] >= 0) root = join(root, p + W);
+        if (root === p) cand.push(p); // a new component (merged ones are found through their old roots)
+      }
+    }
+    // Current unseeded roots among the candidates, once each, in raster order of their first pixel.
+    const mark = ((r + 1) & 127) << 1;
+    const roots: number[] = [];
+    for (const c of cand) {
+      const root = find(c);
+      if ((flags[root] & 1) || (flags[root] & 254) === mark) continue;
+      flags[root] = mark;
+      roots.push(root);
+    }
+    roots.sort((a, b) => a - b);
+    const need = (r + minDepth) * (r + minDepth);
+    pending = [];
+    for (const root of roots) {
+      flags[root] = 0;
+      if (r === 0 || deepest[root] >= need) {
+        const id = ++count;
+        flags[root] = 1;
+        for (let sg = segHead[root]; sg >= 0; sg = segNext[sg]) markers.fill(id, segStart[sg], segEnd[sg]);
+      } else pending.push(root);
+    }
+  }
+  return count;
+
+  function find(x: number): number {
+    while (parent[x] !== x) {
+      const g = parent[parent[x]];
+      parent[x] = g;
+      x = g;
+    }
+    return x;
+  }
+  /** Joins the set of root `a` with the set of pixel `q`; returns the new root. */
+  function join(a: number, q: number): number {
+    let b = find(q);
+    if (b === a) return a;
+    if (b < a) {
+      const t = a;
+      a = b;
+      b = t;
+    }
+    parent[b] = a;
+    flags[a] |= flags[b] & 1;
+    if (deepest[b] > deepest[a]) deepest[a] = deepest[b];
+    segNext[segTail[a]] = segHead[b];
+    segTail[a] = segTail[b];
+    return a;
+  }
 }

@@ -1,7 +1,11 @@
 import { assert, assertEquals, assertNotEquals } from "../testing/asserts.ts";
-import { newGray } from "../image/types.ts";
-import { inkMask, lineRegions } from "./lines.ts";
+import { type GrayImage, newGray } from "../image/types.ts";
+import { Rng } from "../util/rng.ts";
+import { inkMask, LINE_REGION_DEFAULTS, type LineRegionOptions, lineRegions } from "./lines.ts";
 import { borderRegions } from "./background.ts";
+import { squaredDistance } from "./distance.ts";
+import { randomDrawing } from "./fixtures.ts";
+import { watershed } from "./watershed.ts";
 
 /** 30x16: a box outline from (2,2) to (27,13), split by a vertical stroke at x = 15, optionally with a gap. */
 function boxes(gap: number[] = []) {
@@ -65,4 +69,70 @@ Deno.test("blank and all-ink images are one region", () => {
   assertEquals(dark.count, 1);
   assertEquals(inkMask(newGray(2, 1, 159)).count, 2);
   assertEquals(inkMask(newGray(2, 1, 160)).count, 0);
+});
+
+// ---- Regression: the union-find seed search against the plain per-radius scan it replaced. ----
+
+/** The previous implementation, kept as the reference: for r = R..0, label the parts of {d2 > r^2} by a scan
+ * and breadth-first search, seed the unseeded deep ones, then flood by decreasing distance. */
+function referenceLineRegions(gray: GrayImage, o: LineRegionOptions): { labels: Int32Array; count: number } {
+  const W = gray.width, H = gray.height, n = W * H;
+  const { ink, count: inkPixels } = inkMask(gray, o.inkThreshold);
+  if (inkPixels === 0 || inkPixels === n) return { labels: new Int32Array(n).fill(1), count: 1 };
+  const d2 = squaredDistance(ink, W, H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const b = Math.min(y + 1, H - y, x + 1, W - x);
+      if (b * b < d2[y * W + x]) d2[y * W + x] = b * b;
+    }
+  }
+  const markers = new Int32Array(n);
+  let count = 0;
+  const comp = new Uint8Array(n), queue = new Int32Array(n);
+  for (let r = Math.max(0, Math.floor(o.maxRadius)); r >= 0; r--) {
+    const r2 = r * r;
+    comp.fill(0);
+    for (let s = 0; s < n; s++) {
+      if (comp[s] !== 0 || !(d2[s] > r2)) continue;
+      comp[s] = 1;
+      let head = 0, tail = 0, seeded = false;
+      queue[tail++] = s;
+      while (head < tail) {
+        const p = queue[head++];
+        if (markers[p] > 0) seeded = true;
+        const y = (p / W) | 0, x = p - y * W;
+        for (
+          const q of [x > 0 ? p - 1 : -1, x < W - 1 ? p + 1 : -1, y > 0 ? p - W : -1, y < H - 1 ? p + W : -1]
+        ) {
+          if (q >= 0 && comp[q] === 0 && d2[q] > r2) comp[queue[tail++] = q] = 1;
+        }
+      }
+      let deep = r === 0;
+      const need = (r + o.minDepth) * (r + o.minDepth);
+      for (let k = 0; k < tail && !deep; k++) if (d2[queue[k]] >= need) deep = true;
+      if (!seeded && deep) {
+        const id = ++count;
+        for (let k = 0; k < tail; k++) markers[queue[k]] = id;
+      }
+    }
+  }
+  const top = Math.round(o.maxDistance * o.levelsPerPixel);
+  const levels = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    levels[i] = top - Math.round(Math.min(o.maxDistance, Math.sqrt(d2[i])) * o.levelsPerPixel);
+  }
+  return { labels: watershed(levels, markers, W, H, { connectivity: 1 }), count };
+}
+
+Deno.test("lineRegions equals the per-radius scan it replaced, on random drawings and options", () => {
+  const rng = new Rng(17);
+  for (let t = 0; t < 60; t++) {
+    const W = rng.int(1, 70), H = rng.int(1, 70);
+    const img = randomDrawing(rng, W, H, rng.int(0, 12));
+    const o = { ...LINE_REGION_DEFAULTS, maxRadius: rng.int(0, 5), minDepth: rng.int(0, 3) };
+    if (rng.float() < 0.3) o.maxDistance = rng.int(2, 20);
+    const ours = lineRegions(img, o), ref = referenceLineRegions(img, o);
+    assertEquals(ours.count, ref.count, `drawing ${t}: count`);
+    assertEquals(Array.from(ours.labels), Array.from(ref.labels), `drawing ${t}: labels`);
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * From pixels and patch similarities to regions: union-find, distance transform, bucket-queue watershed,
  * edge-aware patch merging, seeds, small-region merging, line-enclosed regions with gap closing, background,
- * patch votes, colour regions, and the `patches | lines | hybrid` segmentation modes.
+ * patch votes, colour regions, and the `patches | lines | hybrid` segmentation modes; scratch buffers.
  * @module
  */
 export * from "./union_find.ts";
@@ -19,3 +19,4 @@ export * from "./background.ts";
 export * from "./color_regions.ts";
 export * from "./upscale.ts";
 export * from "./segment.ts";
+export * from "./scratch.ts";

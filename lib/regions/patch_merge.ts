@@ -82,8 +82,9 @@ export function borderEdge(edge: Float32Array, layout: PatchLayout, i: number, j
 }
 
 /**
- * Clusters the patches of one image. `s` is that image's intra block S_aa ([n, n], scores in [0, 1]).
- * Returns the cluster of each patch (0..count-1); patches with no pixels get -1.
+ * Clusters the patches of one image. `s` is that image's intra block S_aa ([n, n], scores in [0, 1]); `edge`
+ * null merges on the similarity alone (no edge test, an ablation). Returns the cluster of each patch
+ * (0..count-1); patches with no pixels get -1.
  *
  * @example
  * ```ts
@@ -93,7 +94,7 @@ export function borderEdge(edge: Float32Array, layout: PatchLayout, i: number, j
 export function mergePatches(
   s: Float32Array,
   layout: PatchLayout,
-  edge: Float32Array,
+  edge: Float32Array | null,
   opts: Partial<PatchMergeOptions> = {},
 ): { cluster: Int32Array; count: number } {
   const o = { ...PATCH_MERGE_DEFAULTS, ...opts };
@@ -103,7 +104,7 @@ export function mergePatches(
   const tryMerge = (i: number, j: number) => {
     if (px[i] === 0 || px[j] === 0) return;
     if (s[i * n + j] < o.threshold || s[j * n + i] < o.threshold) return;
-    if (borderEdge(edge, layout, i, j) > o.maxBorderEdge) return;
+    if (edge && borderEdge(edge, layout, i, j) > o.maxBorderEdge) return;
     uf.union(i, j);
   };
   for (let r = 0; r < g; r++) {

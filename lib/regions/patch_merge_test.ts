@@ -50,3 +50,10 @@ Deno.test("mergePatches chains merges through union-find", () => {
   assertEquals(Array.from(r.cluster), [0, 0, 0, 0]);
   assertEquals(r.count, 1);
 });
+
+Deno.test("mergePatches without an edge map (ablation) merges on the similarity alone", () => {
+  const s = sims([[0, 1, 0.9], [1, 0, 0.9]]);
+  const edge = new Float32Array(64).fill(1); // strokes everywhere: no edge-aware merge
+  assertEquals(Array.from(mergePatches(s, lay, edge).cluster), [0, 1, 2, 3]);
+  assertEquals(Array.from(mergePatches(s, lay, null).cluster), [0, 0, 1, 2]);
+});

@@ -1,5 +1,7 @@
 import { assertEquals } from "../testing/asserts.ts";
-import { boundaryMask, seedsFromClusters } from "./seeds.ts";
+import { Rng } from "../util/rng.ts";
+import { squareLayout } from "./patch_layout.ts";
+import { boundaryMask, seedsFromClusters, seedsFromPatchClusters } from "./seeds.ts";
 
 Deno.test("seeds lie more than the margin from the cluster boundary", () => {
   // 12x3 image: cluster 0 on x < 6, cluster 1 on x >= 6. Boundary pixels: x = 5 and x = 6.
@@ -23,4 +25,25 @@ Deno.test("a cluster too thin for the margin keeps one seed at its most interior
   assertEquals(Array.from(m), [1, 0, 0, 0, 2, 0, 0, 0, 3]);
   // Negative cluster ids are no cluster.
   assertEquals(Array.from(seedsFromClusters(Int32Array.of(-1, -1), 2, 1, 1)), [0, 0]);
+});
+
+Deno.test("seedsFromPatchClusters equals seedsFromClusters of the per-pixel cluster map", () => {
+  const rng = new Rng(67);
+  for (let t = 0; t < 60; t++) {
+    const W = rng.int(1, 60), H = rng.int(1, 60), grid = rng.int(1, 8);
+    const layout = squareLayout(W, H, grid);
+    const count = rng.int(1, 6);
+    const cluster = new Int32Array(layout.n).map((_, p) => (layout.count[p] > 0 ? rng.int(0, count) : -1));
+    const used = new Set(Array.from(cluster).filter((c) => c >= 0));
+    // Compact ids, as mergePatches makes them.
+    const ids = [...used].sort((a, b) => a - b), idOf = new Map(ids.map((c, k) => [c, k]));
+    const compact = cluster.map((c) => (c >= 0 ? idOf.get(c)! : -1));
+    const map = new Int32Array(W * H).map((_, i) => compact[layout.patchOf[i]]);
+    const margin = rng.float() * 6;
+    assertEquals(
+      Array.from(seedsFromPatchClusters(layout, compact, ids.length, margin)),
+      Array.from(seedsFromClusters(map, W, H, margin)),
+      `case ${t}`,
+    );
+  }
 });

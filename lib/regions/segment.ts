@@ -9,30 +9,40 @@
  *   them (a gap too wide to close), and joined where the model's intra similarity says two neighbours are one
  *   and no stroke separates them (necks cut by gap closing).
  *
- * All run on a working-size image and return labels 1..count for every pixel, with background flags.
+ * All run on a working-size image and return labels 1..count for every pixel, with background flags. The
+ * edge map is computed once per image and shared by every step; intermediate maps live in scratch buffers
+ * (`scratch.ts`), so a call allocates little beyond the labels it returns.
+ *
+ * Two switches serve the ablations: `edgeAwareMerge: false` merges patches on similarity alone, `watershed:
+ * false` keeps the merged patch clusters as blocky regions (no watershed refinement).
  *
  * @module
  */
 import { edgeMap, type EdgeOptions } from "../image/edge.ts";
 import type { GrayImage } from "../image/types.ts";
 import { regionSimilarity } from "../match/region_similarity.ts";
-import { regionAdjacency } from "./adjacency.ts";
+import { adjacencyOf, borderPairs, PairTable } from "./adjacency.ts";
 import {
   BACKGROUND_DEFAULTS,
-  backgroundFromOutside,
+  backgroundFromLines,
   type BackgroundOptions,
   borderRegions,
-  outsideMask,
 } from "./background.ts";
 import { LINE_REGION_DEFAULTS, type LineRegionOptions, type LineRegions, lineRegions } from "./lines.ts";
 import { mergePatches, PATCH_MERGE_DEFAULTS, type PatchMergeOptions } from "./patch_merge.ts";
 import type { PatchLayout } from "./patch_layout.ts";
-import { connectedComponents, labelSizes, relabelSequential } from "./relabel.ts";
-import { seedsFromClusters } from "./seeds.ts";
-import { mergeSmallRegions, SMALL_MERGE_DEFAULTS, type SmallMergeOptions } from "./small_merge.ts";
+import { connectedComponents, relabelMapped } from "./relabel.ts";
+import { seedsFromPatchClusters } from "./seeds.ts";
+import {
+  mergeSmallRegions,
+  mergeSmallSequential,
+  SMALL_MERGE_DEFAULTS,
+  type SmallMergeOptions,
+} from "./small_merge.ts";
+import { scratchFloat32, scratchInt32, scratchUint16, scratchUint8 } from "./scratch.ts";
 import { UnionFind } from "./union_find.ts";
 import { membershipFromPixels } from "./vote.ts";
-import { quantize, watershed } from "./watershed.ts";
+import { watershed } from "./watershed.ts";
 
 /** How regions are made. */
 export type RegionMode = "patches" | "lines" | "hybrid";
@@ -66,6 +76,16 @@ export interface RegionOptions {
     maxBorderInk: number;
   };
   background: BackgroundOptions;
+  /**
+   * Patch merging asks the edge map too (the paper: no merge across a border whose mean edge is high). False
+   * merges neighbouring patches on the similarity condition alone (an ablation).
+   */
+  edgeAwareMerge: boolean;
+  /**
+   * Watershed refinement of the merged patch clusters (the paper). False gives every pixel its patch's merged
+   * cluster (blocky regions along the patch grid), then the later steps as usual (an ablation).
+   */
+  watershed: boolean;
 }
 
 /** Defaults: the release's for the paper's steps, ours (with reasons) for the rest. */
@@ -91,6 +111,8 @@ export const REGION_DEFAULTS: RegionOptions = {
     // high edge value but no ink
   },
   background: BACKGROUND_DEFAULTS,
+  edgeAwareMerge: true, // the paper's edge-aware merging
+  watershed: true, // the paper's watershed refinement
 };
 
 /** Input of {@link segment}: one working-size image and its share of the model output. */
@@ -110,9 +132,9 @@ export interface Segmentation {
   count: number;
   /** 1 for background regions, [count + 1]. */
   background: Uint8Array;
-  /** The edge map used (working size). */
+  /** The edge map used (working size): borrowed, valid until the next `segment` call (copy it to keep it). */
   edge: Float32Array;
-  /** Ink mask and ink pixel count. */
+  /** Ink mask (borrowed like `edge`) and ink pixel count. */
   ink: Uint8Array;
   inkPixels: number;
   /** Milliseconds per step. */
@@ -133,6 +155,8 @@ export function regionOptions(opts: DeepPartial<RegionOptions> = {}): RegionOpti
     linesSmall: { ...d.linesSmall, ...opts.linesSmall },
     hybrid: { ...d.hybrid, ...opts.hybrid },
     background: { ...d.background, ...opts.background },
+    edgeAwareMerge: opts.edgeAwareMerge ?? d.edgeAwareMerge,
+    watershed: opts.watershed ?? d.watershed,
   };
 }
 
@@ -151,27 +175,46 @@ class Clock {
 
 /**
  * The paper's watershed regions before small-region merging: patch clusters -> seeds -> watershed on the
- * edge map. Exposed for benchmarks (the seeds and quantised edge are what a reference watershed gets).
+ * edge map (or, with `watershed: false`, the clusters themselves). Labels are ids 1..count in cluster order
+ * (not raster order). Exposed for benchmarks: `markers` and `quantize(edge, o.watershedLevels)` are what a
+ * reference watershed gets. Both arrays are scratch, valid until the next call: copy what must outlive it.
  */
 export function patchWatershed(
   input: SegmentInput,
   edge: Float32Array,
   o: RegionOptions,
   clock?: { lap(name: string): void },
-): { labels: Int32Array; count: number; markers: Int32Array; levels: Uint16Array } {
+): { labels: Int32Array; count: number; markers: Int32Array } {
   const { gray, layout, saa } = input;
-  const W = gray.width, H = gray.height;
-  const { cluster } = mergePatches(saa, layout, edge, o.merge);
+  const W = gray.width, H = gray.height, n = W * H;
+  const { cluster, count: clusters } = mergePatches(saa, layout, o.edgeAwareMerge ? edge : null, o.merge);
   clock?.lap("merge");
-  const clusterMap = new Int32Array(W * H);
-  for (let i = 0; i < clusterMap.length; i++) clusterMap[i] = cluster[layout.patchOf[i]];
-  const markers = seedsFromClusters(clusterMap, W, H, o.seedMargin * layout.side);
+  const patchOf = layout.patchOf;
+  if (!o.watershed) {
+    // Blocky regions: cluster ids + 1 (patches hold pixels, so every pixel has a cluster).
+    const ws = scratchInt32("segment.ws", n);
+    for (let i = 0; i < n; i++) ws[i] = cluster[patchOf[i]] + 1;
+    clock?.lap("seeds");
+    return { labels: ws, count: clusters, markers: ws };
+  }
+  const margin = o.seedMargin * layout.side;
+  const markers = seedsFromPatchClusters(
+    layout,
+    cluster,
+    clusters,
+    margin,
+    scratchInt32("segment.markers", n),
+  );
   clock?.lap("seeds");
-  const levels = quantize(edge, o.watershedLevels);
-  const ws = watershed(levels, markers, W, H, { connectivity: o.connectivity });
-  const { labels, count } = relabelSequential(ws);
+  // The edge map is quantised on the fly (as `quantize` would). Every cluster keeps a seed, so the flooded
+  // ids are exactly 1..clusters (in cluster order, which the small-region merging renumbers by raster order).
+  const labels = watershed(edge, markers, W, H, {
+    connectivity: o.connectivity,
+    quantize: o.watershedLevels,
+    out: scratchInt32("segment.ws", n),
+  });
   clock?.lap("watershed");
-  return { labels, count, markers, levels };
+  return { labels, count: clusters, markers };
 }
 
 function checkInput(input: SegmentInput): void {
@@ -205,9 +248,16 @@ export function segment(
   const { gray } = input;
   const W = gray.width, H = gray.height;
   const clock = new Clock();
-  const edge = edgeMap(gray, o.edge).data;
+  const n = W * H;
+  // Intermediate maps live in scratch arrays; only the labels returned are allocated.
+  const edge = edgeMap(gray, o.edge, scratchFloat32("segment.edge", n)).data;
   clock.lap("edge");
-  const lr: LineRegions = lineRegions(gray, o.lines);
+  const lr: LineRegions = lineRegions(
+    gray,
+    o.lines,
+    scratchInt32("segment.lines", n),
+    scratchUint8("segment.ink", n),
+  );
   clock.lap("lines");
   const base = {
     width: W,
@@ -225,25 +275,33 @@ export function segment(
     return { ...base, labels: m.labels, count: m.count, background };
   }
   const lineBg = borderRegions(lr.labels, lr.count, W, H, lr.ink, o.background);
-  const outside = outsideMask(lr.labels, lineBg, lr.ink);
+
   clock.lap("background");
   const pw = patchWatershed(input, edge, o, clock);
   if (mode === "patches") {
     const m = mergeSmallRegions(pw.labels, W, H, edge, o.small);
     clock.lap("small");
-    const background = backgroundFromOutside(m.labels, m.count, outside, lr.ink, o.background);
+    const background = backgroundFromLines(m.labels, m.count, lr.labels, lineBg, lr.ink, o.background);
     clock.lap("background");
     return { ...base, labels: m.labels, count: m.count, background };
   }
   // hybrid
-  const lines = mergeSmallRegions(lr.labels, W, H, edge, o.linesSmall);
-  const patches = mergeSmallRegions(pw.labels, W, H, edge, o.small);
+  const lines = mergeSmallRegions(
+    lr.labels,
+    W,
+    H,
+    edge,
+    o.linesSmall,
+    scratchInt32("segment.linesMerged", n),
+  );
+  const patches = mergeSmallRegions(pw.labels, W, H, edge, o.small, scratchInt32("segment.patchesMerged", n));
   clock.lap("small");
-  const h = hybridRegions(input, lr.ink, lines, patches, o);
+  const h = hybridRegions(input, lr.ink, lines, patches, o, new Int32Array(n));
   clock.lap("hybrid");
-  const m = mergeSmallRegions(h.labels, W, H, edge, o.linesSmall);
+  // Already numbered in raster order, with sizes: merged in place.
+  const m = mergeSmallSequential(h.labels, h.count, h.sizes, W, H, edge, o.linesSmall);
   clock.lap("small");
-  const background = backgroundFromOutside(m.labels, m.count, outside, lr.ink, o.background);
+  const background = backgroundFromLines(m.labels, m.count, lr.labels, lineBg, lr.ink, o.background);
   clock.lap("background");
   return { ...base, labels: m.labels, count: m.count, background };
 }
@@ -251,7 +309,8 @@ export function segment(
 /**
  * The hybrid regions: line regions cut by patch regions (pieces of at least `pieceMinPatches` patch areas
  * survive), then neighbours joined where the model's intra similarity (pixel-share eq. 5 on S_aa) is high both
- * ways and the border carries no stroke (at most `maxBorderInk` of its pixels are ink).
+ * ways and the border carries no stroke (at most `maxBorderInk` of its pixels are ink). Labels go into `out`
+ * when given.
  */
 export function hybridRegions(
   input: SegmentInput,
@@ -259,21 +318,28 @@ export function hybridRegions(
   lines: { labels: Int32Array; count: number },
   patches: { labels: Int32Array; count: number },
   o: RegionOptions,
-): { labels: Int32Array; count: number } {
+  out?: Int32Array,
+): { labels: Int32Array; count: number; sizes: Int32Array } {
   const { gray, layout, saa } = input;
   const W = gray.width, H = gray.height, n = W * H;
   // 1. Intersection: connected pieces of equal (line region, patch region).
   const stride = patches.count + 1;
-  const keys = new Int32Array(n);
+  const keys = scratchInt32("hybrid.keys", n);
   for (let i = 0; i < n; i++) keys[i] = lines.labels[i] * stride + patches.labels[i];
-  const pieces = connectedComponents(keys, W, H);
+  const pieces = connectedComponents(keys, W, H, scratchInt32("hybrid.pieces", n));
   const pc = pieces.count;
-  const size = labelSizes(pieces.labels, pc);
-  const lineOf = new Int32Array(pc + 1);
-  for (let i = 0; i < n; i++) lineOf[pieces.labels[i]] = lines.labels[i];
+  const size = new Int32Array(pc + 1), lineOf = new Int32Array(pc + 1);
+  for (let i = 0; i < n; i++) {
+    const r = pieces.labels[i];
+    size[r]++;
+    lineOf[r] = lines.labels[i];
+  }
   // 2. Small pieces rejoin the piece of the same line region they touch most.
   const minPiece = o.hybrid.pieceMinPatches * layout.side * layout.side;
-  const adj = regionAdjacency(pieces.labels, W, H, pc, null, 1);
+  // The pieces' borders, with the ink on them: step 3 needs the borders of the joined regions, which are the
+  // pieces' borders contracted (ink sums are multiples of 1/2, so they add up exactly in any order).
+  const piecePairs = borderPairs(pieces.labels, W, H, ink, 1);
+  const adj = adjacencyOf(piecePairs, pc);
   const uf = new UnionFind(pc + 1);
   const order = Array.from({ length: pc }, (_, k) => k + 1).sort((a, b) => size[a] - size[b] || a - b);
   for (const r of order) {
@@ -290,24 +356,36 @@ export function hybridRegions(
     }
     if (best > 0) uf.union(r, best);
   }
-  const joined = new Int32Array(n);
-  for (let i = 0; i < n; i++) joined[i] = uf.find(pieces.labels[i]);
-  const h = relabelSequential(joined);
+  const rootOf = new Int32Array(pc + 1);
+  for (let r = 0; r <= pc; r++) rootOf[r] = uf.find(r);
+  // The joined regions, numbered by first pixel: pieces are numbered by first pixel, so a region's id is its
+  // smallest piece's rank among the regions' smallest pieces. Kept as a piece -> region map (no pixel pass).
+  const idOfPiece = new Int32Array(pc + 1), idOfRoot = new Int32Array(pc + 1);
+  let hCount = 0;
+  for (let k = 1; k <= pc; k++) {
+    const root = rootOf[k];
+    if (idOfRoot[root] === 0) idOfRoot[root] = ++hCount;
+    idOfPiece[k] = idOfRoot[root];
+  }
   // 3. Learned grouping across stroke-free borders.
-  const memb = membershipFromPixels(h.labels, h.count, layout);
+  const memb = membershipFromPixels(pieces.labels, hCount, layout, idOfPiece);
   const s = regionSimilarity(saa, layout.n, memb, memb);
-  const cols = h.count + 1;
-  const inkF = new Float32Array(n);
-  for (let i = 0; i < n; i++) inkF[i] = ink[i];
-  const hAdj = regionAdjacency(h.labels, W, H, h.count, inkF, 1); // meanEdge = share of ink on the border
-  const uf2 = new UnionFind(h.count + 1);
+  const cols = hCount + 1;
+  const hPairs = new PairTable(piecePairs.size);
+  for (let k = 0; k < piecePairs.size; k++) {
+    const u = idOfPiece[piecePairs.a[k]], v = idOfPiece[piecePairs.b[k]];
+    if (u !== v) hPairs.add(u, v, piecePairs.length[k], piecePairs.edgeSum[k]);
+  }
+  const hAdj = adjacencyOf(hPairs, hCount); // meanEdge = share of ink on the border
+  const uf2 = new UnionFind(hCount + 1);
   for (let k = 0; k < hAdj.a.length; k++) {
     const i = hAdj.a[k], j = hAdj.b[k];
     if (hAdj.meanEdge[k] > o.hybrid.maxBorderInk) continue;
     const sij = s[i * cols + j], sji = s[j * cols + i];
     if (sij >= o.hybrid.threshold && sji >= o.hybrid.threshold) uf2.union(i, j);
   }
-  const grouped = new Int32Array(n);
-  for (let i = 0; i < n; i++) grouped[i] = uf2.find(h.labels[i]);
-  return relabelSequential(grouped);
+  // Each piece's final group (union-find root of its region), renumbered by first pixel in one pass.
+  const groupOfPiece = new Int32Array(pc + 1);
+  for (let k = 1; k <= pc; k++) groupOfPiece[k] = uf2.find(idOfPiece[k]);
+  return relabelMapped(pieces.labels, groupOfPiece, out);
 }

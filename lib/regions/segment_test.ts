@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../testing/asserts.ts";
-import type { GrayImage } from "../image/types.ts";
+import { type GrayImage, newGray } from "../image/types.ts";
 import { block, scoreMatrix } from "../model/similarity.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
 import { renderToyFrame } from "../match/toy_pair.ts";
 import { squareLayout } from "./patch_layout.ts";
-import { segment } from "./segment.ts";
+import { regionOptions, segment } from "./segment.ts";
 import { patchLayout } from "./patch_layout.ts";
 
 // The toy figure at 256 px, its oracle intra similarities on a 16x16 grid (16-px patches).
@@ -85,4 +85,61 @@ Deno.test("segment rejects a layout or similarity of the wrong size", () => {
     "layout",
   );
   assertThrows(() => segment({ ...input, saa: new Float32Array(10) }, "lines"), RangeError, "similarities");
+});
+
+/** 64x32: two 32x32 halves split by a vertical stroke at x = 31..32, on a 2x1 grid of 32-px patches; the model
+ * (wrongly) finds the halves the same. */
+function splitHalves() {
+  const gray = newGray(64, 32);
+  for (let y = 0; y < 32; y++) gray.data[y * 64 + 31] = gray.data[y * 64 + 32] = 0;
+  const layout = squareLayout(64, 32, 2); // rows of 32 px; row 0 is padding (square letterbox)
+  const saa = new Float32Array(16).fill(0.9);
+  return { gray, layout, saa };
+}
+
+Deno.test("switch edgeAwareMerge: off merges across a stroke the edge map would keep", () => {
+  const input = splitHalves();
+  const opts = { small: { minFraction: 0 }, background: { minBorderShare: 2 } }; // keep every region, no background
+  const on = segment(input, "patches", opts);
+  assertEquals(on.count, 2);
+  assertNotEquals(on.labels[16 * 64 + 10], on.labels[16 * 64 + 50]);
+  const off = segment(input, "patches", { ...opts, edgeAwareMerge: false });
+  assertEquals(off.count, 1);
+  // The switch leaves the lines mode alone (it uses no patch merging).
+  assertEquals(
+    Array.from(segment(input, "lines", { edgeAwareMerge: false }).labels),
+    Array.from(segment(input, "lines").labels),
+  );
+});
+
+Deno.test("switch watershed: off gives blocky regions, the merged patch clusters", () => {
+  // The toy figure: with the watershed, boundaries follow strokes across patches; without, every region is a
+  // union of whole patches (so constant on each patch's rectangle).
+  const blocky = segment(input, "patches", { watershed: false });
+  const { rects, n } = input.layout;
+  for (let p = 0; p < n; p++) {
+    const [x0, y0, x1, y1] = rects.subarray(4 * p, 4 * p + 4);
+    const v = blocky.labels[y0 * 256 + x0];
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) assertEquals(blocky.labels[y * 256 + x], v);
+  }
+  const smooth = segment(input, "patches");
+  let cut = 0; // patches the watershed's regions split
+  for (let p = 0; p < n; p++) {
+    const [x0, y0, x1, y1] = rects.subarray(4 * p, 4 * p + 4);
+    const seen = new Set<number>();
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) seen.add(smooth.labels[y * 256 + x]);
+    if (seen.size > 1) cut++;
+  }
+  assert(cut > 0, "the watershed's boundaries cross patches");
+  assert(blocky.labels.every((v) => v >= 1 && v <= blocky.count));
+  assertEquals(blocky.background.length, blocky.count + 1);
+  // Hybrid runs with blocky patch regions too.
+  const h = segment(input, "hybrid", { watershed: false, edgeAwareMerge: false });
+  assert(h.labels.every((v) => v >= 1 && v <= h.count));
+});
+
+Deno.test("regionOptions: the switches default on and pass through", () => {
+  assertEquals([regionOptions().edgeAwareMerge, regionOptions().watershed], [true, true]);
+  const o = regionOptions({ edgeAwareMerge: false, watershed: false });
+  assertEquals([o.edgeAwareMerge, o.watershed], [false, false]);
 });

@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { percentile, regionAdjacency } from "./adjacency.ts";
-import { labelSizes, relabelSequential } from "./relabel.ts";
+import { adjacencyOf, borderPairs, PairTable, percentile } from "./adjacency.ts";
+import { relabelWithSizes } from "./relabel.ts";
 import { UnionFind } from "./union_find.ts";
 
 /** Options of {@link mergeSmallRegions}. */
@@ -44,8 +44,14 @@ export const SMALL_MERGE_DEFAULTS: SmallMergeOptions = {
 };
 
 /**
- * Merges small regions of `labels` (ids 1..count, 0 = none) in place of a copy; returns the new labels
- * (renumbered 1..count in raster order) and count.
+ * Merges small regions of `labels` (ids 1..count, 0 = none) in a copy (`out` when given, not `labels`
+ * itself); returns the new labels (renumbered 1..count in raster order) and count.
+ *
+ * The pixels are read twice: once for the region graph (sizes, contact lengths, edge sums), once to write the
+ * result. Between passes the graph is contracted instead of measured afresh: the border between two merged
+ * regions is the union of their members' borders, so lengths and edge sums add up (in another order than a
+ * fresh pixel scan would add them, which can only move a mean edge in its last bits). Ids follow raster order of
+ * each region's first pixel, as relabelling the merged map would number them; ties prefer the smaller id.
  *
  * @example
  * ```ts
@@ -58,17 +64,46 @@ export function mergeSmallRegions(
   height: number,
   edge: Float32Array,
   opts: Partial<SmallMergeOptions> = {},
+  out?: Int32Array,
+): { labels: Int32Array; count: number } {
+  const first = relabelWithSizes(labels, out); // ids 1..count in raster order of first pixel
+  return mergeSmallSequential(first.labels, first.count, first.sizes, width, height, edge, opts);
+}
+
+/**
+ * {@link mergeSmallRegions} of labels already numbered 1..count in raster order of first pixel (0 = none),
+ * with their sizes (`sizes[id]`): merges in place, in `labels` itself, which it returns.
+ *
+ * @example
+ * ```ts
+ * const r = relabelWithSizes(raw);
+ * mergeSmallSequential(r.labels, r.count, r.sizes, w, h, edge); // r.labels now holds the merged regions
+ * ```
+ */
+export function mergeSmallSequential(
+  labels: Int32Array,
+  count0: number,
+  sizes0: ArrayLike<number>,
+  width: number,
+  height: number,
+  edge: Float32Array,
+  opts: Partial<SmallMergeOptions> = {},
 ): { labels: Int32Array; count: number } {
   const o = { ...SMALL_MERGE_DEFAULTS, ...opts };
-  let cur = relabelSequential(labels);
   const minPx = Math.max(o.minPixels, Math.round(o.minFraction * width * height));
+  let sizes: Float64Array = Float64Array.from(sizes0);
+  // Regions alive in the current graph are numbered 1..count by first pixel; `cur[i]` is the current region of
+  // original id i.
+  let count = count0;
+  const cur = new Int32Array(count0 + 1);
+  for (let i = 0; i <= count0; i++) cur[i] = i;
+  let pairs: PairTable | null = null;
   for (let pass = 0; pass < o.maxPasses; pass++) {
-    const count = cur.count;
-    const sizes = labelSizes(cur.labels, count);
     const small: number[] = [];
     for (let r = 1; r <= count; r++) if (sizes[r] < minPx) small.push(r);
     if (small.length === 0 || count <= 1) break;
-    const adj = regionAdjacency(cur.labels, width, height, count, edge, o.connectivity);
+    pairs ??= borderPairs(labels, width, height, edge, o.connectivity);
+    const adj = adjacencyOf(pairs, count);
     const gate = percentile(adj.meanEdge, o.gatePercentile);
     const uf = new UnionFind(count + 1);
     let changed = false;
@@ -88,11 +123,28 @@ export function mergeSmallRegions(
       if (best > 0 && uf.union(r, best)) changed = true;
     }
     if (!changed) break;
-    const merged = new Int32Array(cur.labels.length);
-    const root = new Int32Array(count + 1);
-    for (let r = 0; r <= count; r++) root[r] = uf.find(r);
-    for (let i = 0; i < merged.length; i++) merged[i] = cur.labels[i] > 0 ? root[cur.labels[i]] : 0;
-    cur = relabelSequential(merged);
+    // Renumber the merged regions by their first pixel: a union's first pixel is its smallest member's, and
+    // current ids already follow first pixels, so the order of smallest members is the new order.
+    const newId = new Int32Array(count + 1);
+    let next = 0;
+    for (let r = 1; r <= count; r++) {
+      const root = uf.find(r);
+      if (newId[root] === 0) newId[root] = ++next;
+      newId[r] = newId[root];
+    }
+    const newSizes = new Float64Array(next + 1);
+    for (let r = 1; r <= count; r++) newSizes[newId[r]] += sizes[r];
+    const contracted: PairTable = new PairTable(pairs.size);
+    for (let k = 0; k < pairs.size; k++) {
+      const u = newId[pairs.a[k]], v = newId[pairs.b[k]];
+      if (u !== v) contracted.add(u, v, pairs.length[k], pairs.edgeSum[k]);
+    }
+    for (let i = 1; i <= count0; i++) cur[i] = newId[cur[i]];
+    pairs = contracted;
+    sizes = newSizes;
+    count = next;
   }
-  return cur;
+  if (count === count0) return { labels: labels, count: count0 };
+  for (let i = 0; i < labels.length; i++) labels[i] = cur[labels[i]];
+  return { labels, count };
 }

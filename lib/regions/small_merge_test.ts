@@ -1,6 +1,9 @@
 import { assertAlmostEquals, assertEquals } from "../testing/asserts.ts";
-import { percentile, regionAdjacency } from "./adjacency.ts";
-import { mergeSmallRegions } from "./small_merge.ts";
+import { Rng } from "../util/rng.ts";
+import { PairTable, percentile, regionAdjacency } from "./adjacency.ts";
+import { labelSizes, relabelSequential } from "./relabel.ts";
+import { mergeSmallRegions, SMALL_MERGE_DEFAULTS, type SmallMergeOptions } from "./small_merge.ts";
+import { UnionFind } from "./union_find.ts";
 
 Deno.test("percentile interpolates like numpy", () => {
   assertAlmostEquals(percentile([1, 2, 3, 4], 85), 3.55, 1e-12);
@@ -75,4 +78,148 @@ Deno.test("mergeSmallRegions leaves a single region alone and stops after maxPas
     connectivity: 1,
   });
   assertEquals(r.count, 1);
+});
+
+// ---- Regression: merging on the contracted region graph against re-measuring the pixels every pass. ----
+
+/** The previous adjacency (a Map of pairs in first-seen order), kept as the reference. */
+function referenceAdjacency(
+  labels: Int32Array,
+  W: number,
+  H: number,
+  edge: Float32Array | null,
+  conn: 1 | 2,
+) {
+  const index = new Map<string, number>();
+  const A: number[] = [], B: number[] = [], L: number[] = [], E: number[] = [];
+  const add = (p: number, q: number) => {
+    let u = labels[p], v = labels[q];
+    if (u === v || u <= 0 || v <= 0) return;
+    if (u > v) [u, v] = [v, u];
+    let k = index.get(`${u},${v}`);
+    if (k === undefined) index.set(`${u},${v}`, k = A.length), A.push(u), B.push(v), L.push(0), E.push(0);
+    L[k] += 1;
+    if (edge) E[k] += 0.5 * (edge[p] + edge[q]);
+  };
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      if (x + 1 < W) add(p, p + 1);
+      if (y + 1 === H) continue;
+      add(p, p + W);
+      if (conn === 2) {
+        if (x + 1 < W) add(p, p + W + 1);
+        if (x > 0) add(p, p + W - 1);
+      }
+    }
+  }
+  return { a: A, b: B, length: L, meanEdge: E.map((e, k) => e / L[k]) };
+}
+
+/** The previous implementation, kept as the reference: every pass relabels, re-measures sizes and the
+ * adjacency from the pixels, merges, and relabels again. */
+function referenceMerge(
+  labels: Int32Array,
+  W: number,
+  H: number,
+  edge: Float32Array,
+  o: SmallMergeOptions,
+): { labels: Int32Array; count: number } {
+  let cur = relabelSequential(labels);
+  const minPx = Math.max(o.minPixels, Math.round(o.minFraction * W * H));
+  for (let pass = 0; pass < o.maxPasses; pass++) {
+    const count = cur.count;
+    const sizes = labelSizes(cur.labels, count);
+    const small: number[] = [];
+    for (let r = 1; r <= count; r++) if (sizes[r] < minPx) small.push(r);
+    if (small.length === 0 || count <= 1) break;
+    const ref = referenceAdjacency(cur.labels, W, H, edge, o.connectivity);
+    const gate = percentile(ref.meanEdge, o.gatePercentile);
+    const adj = { ...ref, items: [] as number[], offsets: new Int32Array(count + 2) };
+    const lists: number[][] = Array.from({ length: count + 1 }, () => []);
+    ref.a.forEach((u, k) => (lists[u].push(k), lists[ref.b[k]].push(k)));
+    for (let r = 1; r <= count; r++) {
+      adj.offsets[r + 1] = adj.offsets[r] + lists[r].length, adj.items.push(...lists[r]);
+    }
+    const uf = new UnionFind(count + 1);
+    let changed = false;
+    for (const r of small) {
+      let best = -1, bestScore = -Infinity;
+      for (let t = adj.offsets[r]; t < adj.offsets[r + 1]; t++) {
+        const k = adj.items[t];
+        const other = adj.a[k] === r ? adj.b[k] : adj.a[k];
+        const e = adj.meanEdge[k];
+        let score = adj.length[k] * Math.pow(Math.max(0, 1 - e), o.alpha);
+        if (e > gate) score *= o.gatePenalty;
+        if (score > bestScore || (score === bestScore && other < best)) {
+          bestScore = score;
+          best = other;
+        }
+      }
+      if (best > 0 && uf.union(r, best)) changed = true;
+    }
+    if (!changed) break;
+    const merged = new Int32Array(cur.labels.length);
+    for (let i = 0; i < merged.length; i++) merged[i] = cur.labels[i] > 0 ? uf.find(cur.labels[i]) : 0;
+    cur = relabelSequential(merged);
+  }
+  return cur;
+}
+
+Deno.test("mergeSmallRegions equals re-measuring the pixels every pass, on random label maps", () => {
+  const rng = new Rng(23);
+  for (let t = 0; t < 400; t++) {
+    const W = rng.int(1, 25), H = rng.int(1, 25), n = W * H, K = rng.int(1, 30);
+    const lab = new Int32Array(n);
+    for (let i = 0; i < n; i++) lab[i] = rng.float() < 0.3 ? rng.int(0, K) : i > 0 ? lab[i - 1] : 1;
+    for (let i = W; i < n; i++) if (rng.float() < 0.5) lab[i] = lab[i - W];
+    const edge = new Float32Array(n).map(() => (rng.float() < 0.3 ? 0 : Math.fround(rng.float())));
+    const o: SmallMergeOptions = {
+      ...SMALL_MERGE_DEFAULTS,
+      minFraction: rng.float() * 0.2,
+      connectivity: rng.float() < 0.5 ? 1 : 2,
+      maxPasses: rng.int(1, 5),
+      gatePercentile: rng.pick([50, 85]),
+    };
+    const ours = mergeSmallRegions(lab, W, H, edge, o), ref = referenceMerge(lab, W, H, edge, o);
+    assertEquals(ours.count, ref.count, `map ${t}: count`);
+    assertEquals(Array.from(ours.labels), Array.from(ref.labels), `map ${t}: labels`);
+  }
+});
+
+Deno.test("regionAdjacency equals the Map-based reference, pair order included", () => {
+  const rng = new Rng(29);
+  for (let t = 0; t < 200; t++) {
+    const W = rng.int(1, 20), H = rng.int(1, 20), n = W * H;
+    const lab = new Int32Array(n).map(() => rng.int(0, 12));
+    const edge = new Float32Array(n).map(() => Math.fround(rng.float()));
+    const conn = rng.float() < 0.5 ? 1 : 2;
+    const ours = regionAdjacency(lab, W, H, 12, edge, conn), ref = referenceAdjacency(lab, W, H, edge, conn);
+    assertEquals(Array.from(ours.a), ref.a);
+    assertEquals(Array.from(ours.b), ref.b);
+    assertEquals(Array.from(ours.length), ref.length);
+    assertEquals(Array.from(ours.meanEdge), ref.meanEdge);
+  }
+});
+
+Deno.test("PairTable keeps pairs in first-seen order through growth and rehashing", () => {
+  const t = new PairTable(2);
+  const pairs: [number, number][] = [];
+  for (let i = 1; i <= 300; i++) pairs.push([i, (i * 7) % 301 + 1]);
+  for (const [u, v] of pairs) if (u !== v) t.add(v, u, 1, 0.5);
+  for (const [u, v] of pairs) if (u !== v) t.add(u, v, 2, 0.25);
+  const distinct = new Map<string, number>();
+  for (const [u, v] of pairs) {
+    if (u === v) continue;
+    const key = `${Math.min(u, v)},${Math.max(u, v)}`;
+    distinct.set(key, (distinct.get(key) ?? 0) + 1);
+  }
+  assertEquals(t.size, distinct.size);
+  let k = 0;
+  for (const [key, times] of distinct) {
+    assertEquals(`${t.a[k]},${t.b[k]}`, key);
+    assertEquals(t.length[k], 3 * times);
+    assertAlmostEquals(t.edgeSum[k], 0.75 * times, 1e-12);
+    k++;
+  }
 });

@@ -1,24 +1,35 @@
 /**
  * Bringing working-size regions back to the original resolution. Nearest-neighbour enlargement alone leaves
- * staircase boundaries a few pixels off the strokes; here the enlarged labels only seed a watershed on the
- * full-resolution edge map: pixels farther than one enlargement step from any label boundary keep their label,
- * and the band in between is flooded again, so boundaries settle on the original strokes. Every label keeps
- * at least one seed, so the ids and the set of regions do not change.
+ * staircase boundaries a few pixels off the strokes; here only a band along the region boundaries is decided
+ * again, at full resolution:
+ *
+ * 1. the labels are enlarged (nearest neighbour);
+ * 2. the band: every full-resolution pixel whose working pixel touches (8-neighbours) a working pixel of
+ *    another label, about one enlargement step on either side of each boundary; everything else keeps its
+ *    label and seeds the flood;
+ * 3. the full-resolution edge map is computed on the tiles the band touches only (`edgeValues`: the same
+ *    values as the whole map), normalised over those tiles and quantised;
+ * 4. a bucket-queue watershed floods the band from its sides, so boundaries settle on the original strokes.
+ *
+ * A label all of whose working pixels lie in the band keeps one seed (the centre of its most enclosed working
+ * pixel), so the ids and the set of regions do not change. Pixels with label 0 (none) stay 0 and are walls.
+ * The cost is one pass over the full-resolution pixels plus work proportional to the band.
  *
  * @module
  */
-import { edgeMap, type EdgeOptions } from "../image/edge.ts";
+import { type EdgeOptions, edgeValues } from "../image/edge.ts";
 import { resizeLabelsNearest } from "../image/resize.ts";
 import type { GrayImage } from "../image/types.ts";
-import { seedsFromClusters } from "./seeds.ts";
-import { quantize, watershed } from "./watershed.ts";
+import { scratchFloat32, scratchInt32, scratchUint8 } from "./scratch.ts";
 
 /** Options of {@link upscaleLabels}. */
 export interface UpscaleOptions {
   /** Re-flood the boundary band at full resolution (true) or plain nearest-neighbour enlargement. */
   refine: boolean;
   edge: Partial<EdgeOptions>;
+  /** Quantisation of the band's edge values for the flood. */
   levels: number;
+  /** Flood connectivity (1: 4-neighbours, 2: 8). */
   connectivity: 1 | 2;
 }
 
@@ -26,9 +37,12 @@ export interface UpscaleOptions {
 export const UPSCALE_DEFAULTS: UpscaleOptions = {
   refine: true, // boundaries on the original strokes are what a user (and the pixel metrics) see
   edge: {}, // the release's edge map, at full resolution
-  levels: 256,
-  connectivity: 2,
+  levels: 256, // as the working-size watershed
+  connectivity: 2, // as the working-size watershed
 };
+
+/** Side of the tiles the edge map is computed on (a tile pays a 16-px apron for the blur; smaller tiles fit the thin band better). */
+const TILE = 32;
 
 /**
  * Labels (ids >= 1, 0 = none) of a `width` x `height` working image, at `gray`'s full size.
@@ -46,16 +60,192 @@ export function upscaleLabels(
   opts: Partial<UpscaleOptions> = {},
 ): Int32Array {
   const o = { ...UPSCALE_DEFAULTS, ...opts };
-  const W = gray.width, H = gray.height;
-  const up = resizeLabelsNearest({ width, height, data: labels }, W, H).data;
-  if (!o.refine || (W === width && H === height)) return up;
-  const clusters = new Int32Array(up.length);
-  for (let i = 0; i < up.length; i++) clusters[i] = up[i] - 1; // 0 (none) -> -1
-  const margin = Math.max(W / width, H / height) + 0.5;
-  const markers = seedsFromClusters(clusters, W, H, margin); // marker = cluster + 1 = original id
-  const edge = edgeMap(gray, o.edge);
-  const out = watershed(quantize(edge.data, o.levels), markers, W, H, { connectivity: o.connectivity });
-  // Pixels that were "none" stay none.
-  for (let i = 0; i < out.length; i++) if (up[i] === 0) out[i] = 0;
+  const W = gray.width, H = gray.height, n = W * H;
+  const w = width, h = height;
+  const out = resizeLabelsNearest({ width: w, height: h, data: labels }, W, H).data;
+  if (!o.refine || (W === w && H === h) || n === 0) return out;
+  // Working pixels next to another label (8-neighbours).
+  const near = scratchUint8("upscale.near", w * h, 0);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x, v = labels[p];
+      if (x + 1 < w && labels[p + 1] !== v) near[p] = near[p + 1] = 1;
+      if (y + 1 < h) {
+        if (labels[p + w] !== v) near[p] = near[p + w] = 1;
+        if (x + 1 < w && labels[p + w + 1] !== v) near[p] = near[p + w + 1] = 1;
+        if (x > 0 && labels[p + w - 1] !== v) near[p] = near[p + w - 1] = 1;
+      }
+    }
+  }
+  // A label with no working pixel outside the band keeps a seed: its working pixel with the most same-label
+  // neighbours (the first such, in raster order).
+  let maxLabel = 0;
+  for (let p = 0; p < w * h; p++) if (labels[p] > maxLabel) maxLabel = labels[p];
+  const free = new Uint8Array(maxLabel + 1); // 1: has a working pixel outside the band
+  for (let p = 0; p < w * h; p++) if (!near[p] && labels[p] > 0) free[labels[p]] = 1;
+  const keep = new Int32Array(maxLabel + 1).fill(-1), keepScore = new Int32Array(maxLabel + 1).fill(-1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x, v = labels[p];
+      if (v <= 0 || free[v]) continue;
+      let same = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx, yy = y + dy;
+          if ((dx || dy) && xx >= 0 && xx < w && yy >= 0 && yy < h && labels[yy * w + xx] === v) same++;
+        }
+      }
+      if (same > keepScore[v]) keepScore[v] = same, keep[v] = p;
+    }
+  }
+  // Full-resolution band (band = 1, label cleared), from each pixel's working pixel (the same sampling as the
+  // enlargement): the footprint of working column c is full-resolution columns [xs0[c], xs1[c]).
+  const sx = w / W, sy = h / H;
+  const xs0 = new Int32Array(w).fill(W), xs1 = new Int32Array(w);
+  for (let x = 0; x < W; x++) {
+    const c = Math.min(w - 1, Math.floor((x + 0.5) * sx));
+    if (x < xs0[c]) xs0[c] = x;
+    xs1[c] = x + 1;
+  }
+  const band = scratchUint8("upscale.band", n, 0);
+  const tilesX = Math.ceil(W / TILE), tilesY = Math.ceil(H / TILE);
+  const tileOn = new Uint8Array(tilesX * tilesY);
+  let bandPixels = 0;
+  const nearCols = new Int32Array(w);
+  let lastRow = -1, nearCount = 0;
+  for (let y = 0; y < H; y++) {
+    const wr = Math.min(h - 1, Math.floor((y + 0.5) * sy)), o = y * W;
+    if (wr !== lastRow) {
+      // Columns of the working row that are near a boundary (with a non-empty footprint).
+      nearCount = 0;
+      for (let c = 0; c < w; c++) if (near[wr * w + c] && xs1[c] > xs0[c]) nearCols[nearCount++] = c;
+      lastRow = wr;
+    }
+    if (nearCount === 0) continue;
+    const ty0 = Math.floor(Math.max(0, y - 1) / TILE), ty1 = Math.floor(Math.min(H - 1, y + 1) / TILE);
+    for (let k = 0; k < nearCount; k++) {
+      const c = nearCols[k], a = xs0[c], b = xs1[c];
+      for (let p = o + a, e = o + b; p < e; p++) {
+        if (out[p] > 0) {
+          band[p] = 1;
+          out[p] = 0;
+          bandPixels++;
+        }
+      }
+      // The flood reads levels of the band and of its neighbours: mark the tiles of the span grown by one.
+      const tx0 = Math.floor(Math.max(0, a - 1) / TILE), tx1 = Math.floor(Math.min(W - 1, b) / TILE);
+      for (let tx = tx0; tx <= tx1; tx++) tileOn[ty0 * tilesX + tx] = tileOn[ty1 * tilesX + tx] = 1;
+    }
+  }
+  // Seeds of labels left without one: the centre of the chosen working pixel's footprint.
+  for (let v = 1; v <= maxLabel; v++) {
+    const p = keep[v];
+    if (p < 0) continue;
+    const wx = p % w, wy = (p - wx) / w;
+    const x = Math.min(W - 1, Math.floor((wx + 0.5) / sx)), y = Math.min(H - 1, Math.floor((wy + 0.5) / sy));
+    const q = y * W + x;
+    if (band[q]) band[q] = 0, bandPixels--;
+    out[q] = v;
+  }
+  if (bandPixels === 0) return out;
+  // Edge values on the tiles the flood reads.
+  const values = scratchFloat32("upscale.values", n);
+  let mn = Infinity, mx = -Infinity;
+  for (let ty = 0; ty < tilesY; ty++) {
+    for (let tx = 0; tx < tilesX; tx++) {
+      if (!tileOn[ty * tilesX + tx]) continue;
+      const x0 = tx * TILE, y0 = ty * TILE;
+      const [lo, hi] = edgeValues(
+        gray,
+        x0,
+        y0,
+        Math.min(W, x0 + TILE),
+        Math.min(H, y0 + TILE),
+        values,
+        W,
+        0,
+        0,
+        o.edge,
+      );
+      if (lo < mn) mn = lo;
+      if (hi > mx) mx = hi;
+    }
+  }
+  const L = Math.max(1, o.levels | 0), top = L - 1;
+  const scale = mx > mn ? top / (mx - mn) : 0;
+  // Flood the band. It starts from the band pixels beside a labelled pixel outside it (raster order), each
+  // taking the label of its lowest such neighbour (first in neighbour order on ties), as if those labelled
+  // pixels had been popped first; then lowest level first, oldest first (as `watershed` does).
+  const head = new Int32Array(L).fill(-1), tail = new Int32Array(L).fill(-1);
+  const next = scratchInt32("upscale.next", n);
+  const eight = o.connectivity === 2;
+  const dx = eight ? [-1, 1, 0, 0, -1, 1, -1, 1] : [-1, 1, 0, 0];
+  const dy = eight ? [0, 0, -1, 1, -1, -1, 1, 1] : [0, 0, -1, 1];
+  const K = dx.length;
+  const levelOf = (p: number): number => {
+    const v = Math.round((values[p] - mn) * scale);
+    return v < 0 ? 0 : v > top ? top : v;
+  };
+  const push = (q: number) => {
+    const lev = levelOf(q);
+    next[q] = -1;
+    if (tail[lev] < 0) head[lev] = q;
+    else next[tail[lev]] = q;
+    tail[lev] = q;
+    return lev;
+  };
+  for (let y = 0; y < H; y++) {
+    const o0 = y * W;
+    const wr = Math.min(h - 1, Math.floor((y + 0.5) * sy));
+    for (let c = 0; c < w; c++) {
+      if (!near[wr * w + c]) continue;
+      for (let x = xs0[c]; x < xs1[c]; x++) {
+        const p = o0 + x;
+        if (!band[p]) continue;
+        let best = 0, bestLev = L;
+        for (let k = 0; k < K; k++) {
+          const xx = x + dx[k], yy = y + dy[k];
+          if (xx < 0 || xx >= W || yy < 0 || yy >= H) continue;
+          const q = yy * W + xx;
+          if (band[q] || out[q] <= 0) continue;
+          const lq = levelOf(q);
+          if (lq < bestLev) bestLev = lq, best = out[q];
+        }
+        if (best > 0) {
+          out[p] = best;
+          band[p] = 2; // labelled
+          push(p);
+        }
+      }
+    }
+  }
+  let cur = 0;
+  while (true) {
+    while (cur < L && head[cur] < 0) cur++;
+    if (cur >= L) break;
+    const p = head[cur];
+    head[cur] = next[p];
+    if (head[cur] < 0) tail[cur] = -1;
+    const lab = out[p];
+    const y = (p / W) | 0, x = p - y * W;
+    for (let k = 0; k < K; k++) {
+      const xx = x + dx[k], yy = y + dy[k];
+      if (xx < 0 || xx >= W || yy < 0 || yy >= H) continue;
+      const q = yy * W + xx;
+      if (band[q] !== 1) continue;
+      band[q] = 2;
+      out[q] = lab;
+      const lev = push(q);
+      if (lev < cur) cur = lev;
+    }
+  }
+  // Band pixels no flood reached (walled off by unlabelled pixels) get their enlarged label back.
+  for (let y = 0; y < H; y++) {
+    const o0 = y * W, wr = Math.min(h - 1, Math.floor((y + 0.5) * sy)) * w;
+    for (let c = 0; c < w; c++) {
+      if (!near[wr + c]) continue;
+      for (let p = o0 + xs0[c]; p < o0 + xs1[c]; p++) if (band[p] === 1) out[p] = labels[wr + c];
+    }
+  }
   return out;
 }

@@ -88,9 +88,14 @@ export function membershipFromVote(regionOfPatch: Int32Array, count: number): Me
 
 /**
  * Soft membership: region r's weight on patch p is the share of r's pixels that lie in p. Every region with
- * pixels has patches, however small it is.
+ * pixels has patches, however small it is. With `map`, a pixel's region is `map[labels[i]]` (ids 1..count).
  */
-export function membershipFromPixels(labels: Int32Array, count: number, layout: PatchLayout): Membership {
+export function membershipFromPixels(
+  labels: Int32Array,
+  count: number,
+  layout: PatchLayout,
+  map?: Int32Array,
+): Membership {
   const { n, rects, width: W } = layout;
   const triples: { r: number; p: number; w: number }[] = [];
   const tally = new Int32Array(count + 1);
@@ -100,7 +105,7 @@ export function membershipFromPixels(labels: Int32Array, count: number, layout: 
     if (x1 <= x0 || y1 <= y0) continue;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        const v = labels[y * W + x];
+        const v = map ? map[labels[y * W + x]] : labels[y * W + x];
         if (v <= 0) continue;
         if (tally[v]++ === 0) touched.push(v);
       }

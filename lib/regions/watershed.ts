@@ -12,8 +12,12 @@
  * among the initial markers arbitrarily, and its neighbour order differs), so results agree on all but a few
  * boundary pixels.
  *
+ * The flood runs on a copy padded with one pixel of wall on every side, so a neighbour needs no bounds test,
+ * and the queue's arrays are reused scratch buffers (see `scratch.ts`).
+ *
  * @module
  */
+import { scratchInt32, scratchUint16 } from "./scratch.ts";
 
 /** Options of {@link watershed}. */
 export interface WatershedOptions {
@@ -21,6 +25,13 @@ export interface WatershedOptions {
   connectivity: 1 | 2;
   /** Optional mask: pixels where it is 0 are never labelled (stay 0). */
   mask?: Uint8Array;
+  /** Where to write the labels (at least width * height values); a new array when absent. */
+  out?: Int32Array;
+  /**
+   * Levels of a Float32Array input: its values in [0, 1] are quantised to this many levels on the fly, exactly
+   * as {@link quantize} does (default 256).
+   */
+  quantize?: number;
 }
 
 /** Defaults. */
@@ -29,15 +40,19 @@ export const WATERSHED_DEFAULTS: WatershedOptions = {
 };
 
 /**
- * Quantises values in [0, 1] to integer levels 0..levels-1 (rounding; values outside are clamped).
+ * Quantises values in [0, 1] to integer levels 0..levels-1 (rounding; values outside are clamped), into `out`
+ * when given.
  *
  * @example
  * ```ts
  * const q = quantize(edge.data, 256); // Uint16Array
  * ```
  */
-export function quantize(values: Float32Array, levels = 256): Uint16Array {
-  const out = new Uint16Array(values.length);
+export function quantize(
+  values: Float32Array,
+  levels = 256,
+  out: Uint16Array = new Uint16Array(values.length),
+): Uint16Array {
   const top = levels - 1;
   for (let i = 0; i < values.length; i++) {
     const v = Math.round(values[i] * top);
@@ -47,8 +62,10 @@ export function quantize(values: Float32Array, levels = 256): Uint16Array {
 }
 
 /**
- * Floods `levels` (integers in [0, nLevels)) from `markers` (label > 0; 0 = unlabelled). Returns a new label
- * array; pixels that no marker reaches (other mask components, or no markers at all) stay 0.
+ * Floods `levels` (integers in [0, nLevels), or values in [0, 1] of a Float32Array, quantised as the
+ * `quantize` option says) from `markers` (label > 0; 0 = unlabelled; negative = wall). Returns the labels (a new
+ * array unless `out` is given); pixels that no marker reaches (other mask components, or no markers at all)
+ * stay 0.
  *
  * @example
  * ```ts
@@ -56,7 +73,7 @@ export function quantize(values: Float32Array, levels = 256): Uint16Array {
  * ```
  */
 export function watershed(
-  levels: Uint16Array | Uint8Array,
+  levels: Uint16Array | Uint8Array | Float32Array,
   markers: Int32Array,
   width: number,
   height: number,
@@ -69,83 +86,167 @@ export function watershed(
       `watershed: arrays of ${levels.length} and ${markers.length} values for a ${W}x${H} image`,
     );
   }
+  const out = o.out ?? new Int32Array(n);
+  if (n === 0) return out;
+  // Work on a copy padded by one pixel of wall (-1) on every side, so that neighbours need no bounds tests;
+  // the levels are copied beside the labels (same padded index). Blocked pixels (mask 0) are walls too.
+  const PW = W + 2, PH = H + 2, pn = PW * PH;
+  const lab = scratchInt32("watershed.lab", pn);
+  const lev = scratchUint16("watershed.lev", pn);
+  const next = scratchInt32("watershed.next", pn);
   let nLevels = 1;
-  for (let i = 0; i < n; i++) if (levels[i] + 1 > nLevels) nLevels = levels[i] + 1;
-  const out = markers.slice();
+  lab.fill(-1, 0, PW);
+  lab.fill(-1, pn - PW, pn);
   const mask = o.mask;
-  if (mask) { for (let i = 0; i < n; i++) if (!mask[i]) out[i] = 0; }
-  const head = new Int32Array(nLevels).fill(-1), tail = new Int32Array(nLevels).fill(-1);
-  const next = new Int32Array(n);
-  let cur = 0;
-  const push = (p: number, lev: number) => {
-    if (lev < cur) cur = lev;
-    next[p] = -1;
-    if (tail[lev] < 0) head[lev] = p;
-    else next[tail[lev]] = p;
-    tail[lev] = p;
-  };
-  const eight = o.connectivity === 2;
-  // Blocked pixels (mask 0) are marked with -1 while flooding and reset at the end.
-  if (mask) { for (let i = 0; i < n; i++) if (!mask[i]) out[i] = -1; }
-  // Only markers with an unlabelled neighbour can spread: queue those (scikit-image queues every marker; the
-  // others would be popped without effect).
-  for (let p = 0; p < n; p++) {
-    if (out[p] <= 0) continue;
-    const y = (p / W) | 0, x = p - y * W;
-    const l = x > 0, r = x < W - 1, u = y > 0, d = y < H - 1;
-    if (
-      (l && out[p - 1] === 0) || (r && out[p + 1] === 0) || (u && out[p - W] === 0) ||
-      (d && out[p + W] === 0) ||
-      (eight && ((u && l && out[p - W - 1] === 0) || (u && r && out[p - W + 1] === 0) ||
-        (d && l && out[p + W - 1] === 0) || (d && r && out[p + W + 1] === 0)))
-    ) push(p, levels[p]);
+  const float = levels instanceof Float32Array;
+  const top = (o.quantize ?? 256) - 1;
+  for (let y = 0; y < H; y++) {
+    const src = y * W, dst = (y + 1) * PW + 1;
+    lab[dst - 1] = -1;
+    lab[dst + W] = -1;
+    for (let x = 0; x < W; x++) {
+      let l: number;
+      if (float) {
+        l = Math.round(levels[src + x] * top);
+        l = l < 0 ? 0 : l > top ? top : l;
+      } else l = levels[src + x];
+      if (l >= nLevels) nLevels = l + 1;
+      lev[dst + x] = l;
+      lab[dst + x] = mask && !mask[src + x] ? -1 : markers[src + x];
+    }
   }
-  cur = 0;
+  const head = new Int32Array(nLevels).fill(-1), tail = new Int32Array(nLevels).fill(-1);
+  const eight = o.connectivity === 2;
+  const dUL = -PW - 1, dU = -PW, dUR = -PW + 1, dDL = PW - 1, dD = PW, dDR = PW + 1;
+  // Only markers with an unlabelled neighbour can spread: queue those, in raster order (scikit-image queues
+  // every marker; the others would be popped without effect).
+  for (let y = 1; y <= H; y++) {
+    for (let p = y * PW + 1, e = p + W; p < e; p++) {
+      if (lab[p] <= 0) continue;
+      if (
+        lab[p - 1] === 0 || lab[p + 1] === 0 || lab[p + dU] === 0 || lab[p + dD] === 0 ||
+        (eight && (lab[p + dUL] === 0 || lab[p + dUR] === 0 || lab[p + dDL] === 0 || lab[p + dDR] === 0))
+      ) {
+        const l = lev[p];
+        next[p] = -1;
+        if (tail[l] < 0) head[l] = p;
+        else next[tail[l]] = p;
+        tail[l] = p;
+      }
+    }
+  }
+  // Flood: pop the oldest pixel of the lowest non-empty level; neighbours reached go to the back of their own
+  // level's list, and the scan steps back when one lies below the current level.
+  let cur = 0;
   while (true) {
     while (cur < nLevels && head[cur] < 0) cur++;
     if (cur === nLevels) break;
     const p = head[cur];
-    head[cur] = next[p];
-    if (head[cur] < 0) tail[cur] = -1;
-    const lab = out[p];
-    const y = (p / W) | 0, x = p - y * W;
-    const hasL = x > 0, hasR = x < W - 1, hasU = y > 0, hasD = y < H - 1;
+    const nx = next[p];
+    head[cur] = nx;
+    if (nx < 0) tail[cur] = -1;
+    const label = lab[p];
+    // The neighbours in scikit-image-like order (left, right, up, down, then the diagonals), unrolled: each
+    // unlabelled one takes the label and joins the back of its level's queue (the scan steps back to it when
+    // it lies below the current level).
     let q: number;
-    if (hasL && out[q = p - 1] === 0) {
-      out[q] = lab;
-      push(q, levels[q]);
+    q = p + -1;
+    if (lab[q] === 0) {
+      lab[q] = label;
+      const l = lev[q];
+      next[q] = -1;
+      const t = tail[l];
+      if (t < 0) head[l] = q;
+      else next[t] = q;
+      tail[l] = q;
+      if (l < cur) cur = l;
     }
-    if (hasR && out[q = p + 1] === 0) {
-      out[q] = lab;
-      push(q, levels[q]);
+    q = p + 1;
+    if (lab[q] === 0) {
+      lab[q] = label;
+      const l = lev[q];
+      next[q] = -1;
+      const t = tail[l];
+      if (t < 0) head[l] = q;
+      else next[t] = q;
+      tail[l] = q;
+      if (l < cur) cur = l;
     }
-    if (hasU && out[q = p - W] === 0) {
-      out[q] = lab;
-      push(q, levels[q]);
+    q = p + dU;
+    if (lab[q] === 0) {
+      lab[q] = label;
+      const l = lev[q];
+      next[q] = -1;
+      const t = tail[l];
+      if (t < 0) head[l] = q;
+      else next[t] = q;
+      tail[l] = q;
+      if (l < cur) cur = l;
     }
-    if (hasD && out[q = p + W] === 0) {
-      out[q] = lab;
-      push(q, levels[q]);
+    q = p + dD;
+    if (lab[q] === 0) {
+      lab[q] = label;
+      const l = lev[q];
+      next[q] = -1;
+      const t = tail[l];
+      if (t < 0) head[l] = q;
+      else next[t] = q;
+      tail[l] = q;
+      if (l < cur) cur = l;
     }
     if (eight) {
-      if (hasU && hasL && out[q = p - W - 1] === 0) {
-        out[q] = lab;
-        push(q, levels[q]);
+      q = p + dUL;
+      if (lab[q] === 0) {
+        lab[q] = label;
+        const l = lev[q];
+        next[q] = -1;
+        const t = tail[l];
+        if (t < 0) head[l] = q;
+        else next[t] = q;
+        tail[l] = q;
+        if (l < cur) cur = l;
       }
-      if (hasU && hasR && out[q = p - W + 1] === 0) {
-        out[q] = lab;
-        push(q, levels[q]);
+      q = p + dUR;
+      if (lab[q] === 0) {
+        lab[q] = label;
+        const l = lev[q];
+        next[q] = -1;
+        const t = tail[l];
+        if (t < 0) head[l] = q;
+        else next[t] = q;
+        tail[l] = q;
+        if (l < cur) cur = l;
       }
-      if (hasD && hasL && out[q = p + W - 1] === 0) {
-        out[q] = lab;
-        push(q, levels[q]);
+      q = p + dDL;
+      if (lab[q] === 0) {
+        lab[q] = label;
+        const l = lev[q];
+        next[q] = -1;
+        const t = tail[l];
+        if (t < 0) head[l] = q;
+        else next[t] = q;
+        tail[l] = q;
+        if (l < cur) cur = l;
       }
-      if (hasD && hasR && out[q = p + W + 1] === 0) {
-        out[q] = lab;
-        push(q, levels[q]);
+      q = p + dDR;
+      if (lab[q] === 0) {
+        lab[q] = label;
+        const l = lev[q];
+        next[q] = -1;
+        const t = tail[l];
+        if (t < 0) head[l] = q;
+        else next[t] = q;
+        tail[l] = q;
+        if (l < cur) cur = l;
       }
     }
   }
-  if (mask) { for (let i = 0; i < n; i++) if (out[i] < 0) out[i] = 0; }
+  for (let y = 0; y < H; y++) {
+    const src = (y + 1) * PW + 1, dst = y * W;
+    for (let x = 0; x < W; x++) {
+      const v = lab[src + x];
+      out[dst + x] = v > 0 ? v : 0;
+    }
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../testing/asserts.ts";
+import { Rng } from "../util/rng.ts";
 import { quantize, watershed } from "./watershed.ts";
 
 // 12x12 image of distinct values (a permutation of 0..143) with three single-pixel markers; the expected labels
@@ -60,4 +61,82 @@ Deno.test("watershed: no markers leaves everything 0; bad sizes throw", () => {
 Deno.test("quantize rounds and clamps", () => {
   assertEquals(Array.from(quantize(Float32Array.of(0, 0.5, 1, -1, 2), 256)), [0, 128, 255, 0, 255]);
   assertEquals(Array.from(quantize(Float32Array.of(0.49, 0.51), 3)), [1, 1]);
+});
+
+/** The previous unpadded flood (bounds tested per neighbour), kept as the reference. */
+function referenceWatershed(
+  levels: Uint16Array,
+  markers: Int32Array,
+  W: number,
+  H: number,
+  eight: boolean,
+  mask?: Uint8Array,
+): number[] {
+  const n = W * H;
+  const out = Array.from(markers);
+  if (mask) { for (let i = 0; i < n; i++) if (!mask[i]) out[i] = -1; }
+  const queues: number[][] = [];
+  let nLevels = 1;
+  for (let i = 0; i < n; i++) nLevels = Math.max(nLevels, levels[i] + 1);
+  for (let l = 0; l < nLevels; l++) queues.push([]);
+  let cur = 0;
+  const nbrs = (p: number) => {
+    const x = p % W, y = (p - x) / W, r: number[] = [];
+    const d = eight
+      ? [[-1, 0], [1, 0], [0, -1], [0, 1], [-1, -1], [1, -1], [-1, 1], [1, 1]]
+      : [[-1, 0], [1, 0], [0, -1], [0, 1]];
+    for (const [dx, dy] of d) {
+      if (x + dx >= 0 && x + dx < W && y + dy >= 0 && y + dy < H) r.push(p + dy * W + dx);
+    }
+    return r;
+  };
+  for (let p = 0; p < n; p++) if (out[p] > 0 && nbrs(p).some((q) => out[q] === 0)) queues[levels[p]].push(p);
+  while (true) {
+    while (cur < nLevels && queues[cur].length === 0) cur++;
+    if (cur === nLevels) break;
+    const p = queues[cur].shift()!;
+    for (const q of nbrs(p)) {
+      if (out[q] !== 0) continue;
+      out[q] = out[p];
+      queues[levels[q]].push(q);
+      if (levels[q] < cur) cur = levels[q];
+    }
+  }
+  return out.map((v) => (v > 0 ? v : 0));
+}
+
+Deno.test("watershed equals the plain flood on random levels, markers and masks", () => {
+  const rng = new Rng(37);
+  for (let t = 0; t < 300; t++) {
+    const W = rng.int(1, 25), H = rng.int(1, 25), n = W * H, L = rng.int(1, 6);
+    const lv = new Uint16Array(n).map(() => rng.int(0, L));
+    const m = new Int32Array(n).map(() => (rng.float() < 0.06 ? rng.int(1, 5) : 0));
+    const mask = rng.float() < 0.3 ? new Uint8Array(n).map(() => (rng.float() < 0.8 ? 1 : 0)) : undefined;
+    for (const c of [1, 2] as const) {
+      const ours = watershed(lv, m, W, H, { connectivity: c, mask });
+      assertEquals(
+        Array.from(ours),
+        referenceWatershed(lv, m, W, H, c === 2, mask),
+        `case ${t}, connectivity ${c}`,
+      );
+    }
+  }
+  // `out` is written and returned.
+  const out = new Int32Array(4).fill(9);
+  const r = watershed(new Uint16Array(4), Int32Array.of(1, 0, 0, 2), 4, 1, { connectivity: 1, out });
+  assert(r === out);
+  assertEquals(Array.from(out), [1, 1, 2, 2]);
+});
+
+Deno.test("watershed of a float map quantises on the fly exactly as quantize does", () => {
+  const rng = new Rng(71);
+  for (let t = 0; t < 50; t++) {
+    const W = rng.int(1, 20), H = rng.int(1, 20), n = W * H, L = rng.pick([3, 16, 256]);
+    const v = new Float32Array(n).map(() => Math.fround(rng.float() * 1.2 - 0.1));
+    const m = new Int32Array(n).map(() => (rng.float() < 0.08 ? rng.int(1, 4) : 0));
+    assertEquals(
+      Array.from(watershed(v, m, W, H, { quantize: L })),
+      Array.from(watershed(quantize(v, L), m, W, H)),
+    );
+  }
 });
