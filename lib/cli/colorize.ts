@@ -17,13 +17,7 @@
  * @module
  */
 import { readGray, readRgb, writePng } from "../image/io.ts";
-import type { GrayImage, RgbImage } from "../image/types.ts";
-import { colorize, dominantColors } from "../match/colorize.ts";
-import { pixelAccuracy, regionAccuracy } from "../match/colorize_metrics.ts";
-import { bestPartners } from "../match/matching.ts";
-import { matchPair } from "../match/pipeline.ts";
-import { COLOR_REGION_DEFAULTS, colorRegions } from "../regions/color_regions.ts";
-import type { Rgb } from "../viz/color.ts";
+import { colorizationScores, colorizePair, lineFromColor } from "../match/colorize_pair.ts";
 import { choice, parseCommand, runMain, str } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
 import { guardOutput } from "../util/fs.ts";
@@ -59,20 +53,6 @@ const SPEC = {
   ],
 };
 
-/** Line art from a colour frame: near-black pixels are strokes. */
-export function lineFromColor(
-  color: RgbImage,
-  blackThreshold = COLOR_REGION_DEFAULTS.blackThreshold,
-): GrayImage {
-  const n = color.width * color.height;
-  const data = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = color.data;
-    data[i] = Math.max(d[3 * i], d[3 * i + 1], d[3 * i + 2]) < blackThreshold ? 0 : 255;
-  }
-  return { width: color.width, height: color.height, data };
-}
-
 if (import.meta.main) {
   runMain(async () => {
     const args = parseCommand(Deno.args, SPEC);
@@ -105,39 +85,19 @@ if (import.meta.main) {
     const model = await modelSimilarity(args);
     try {
       const sim = await model.forward(refLine, tgtLine);
-      const regionsA = refRegionsFrom === "color" ? colorRegions(refColor, refLine).labels : undefined;
-      const r = matchPair(refLine, tgtLine, sim, { ...matchOptionsFrom(args), regionsA });
-      for (const w of r.warnings) console.error(`warning: ${w}`);
-      const refColors = dominantColors(refColor, r.regionsA, { line: refLine });
-      const bgColor: Rgb = r.backgroundA.map((id) => refColors[id]).find((c) => c) ?? [255, 255, 255];
-      const skipA = new Uint8Array(r.countA + 1);
-      for (const id of r.backgroundA) skipA[id] = 1;
-      const painted = colorize(tgtLine, r.regionsB, refColors, r.matches, {
-        fallback: fallback === "best" ? bestPartners(r.simBA, r.countB, r.countA, skipA) : null,
-        background: r.backgroundB,
-        backgroundColor: bgColor,
+      const { painted, fills, match } = colorizePair(refColor, refLine, tgtLine, sim, {
+        refRegions: refRegionsFrom,
+        fallback,
+        match: matchOptionsFrom(args),
       });
+      for (const w of match.warnings) console.error(`warning: ${w}`);
       await writePng(out, painted);
-      const fills = colorize(tgtLine, r.regionsB, refColors, r.matches, {
-        fallback: fallback === "best" ? bestPartners(r.simBA, r.countB, r.countA, skipA) : null,
-        background: r.backgroundB,
-        backgroundColor: bgColor,
-        keepLines: false, // scored on the fills alone: anti-aliased stroke edges are not colour errors
-      });
-      console.log(`${summary(r)}\nwrote ${out}`);
+      console.log(`${summary(match)}\nwrote ${out}`);
       if (gt) {
-        const notLine = new Uint8Array(tgtLine.width * tgtLine.height);
-        for (let i = 0; i < notLine.length; i++) notLine[i] = tgtLine.data[i] >= 160 ? 1 : 0;
-        const px = pixelAccuracy(fills, gt, { mask: notLine });
-        const gtRegions = colorRegions(gt, tgtLine).labels;
-        const reg = regionAccuracy(fills, gt, gtRegions);
+        const { pixel: px, region: reg } = colorizationScores(fills, gt, tgtLine);
         console.log(
-          `pixel accuracy ${
-            (100 * px.accuracy).toFixed(2)
-          }% (${px.correct}/${px.total} non-stroke pixels), ` +
-            `region accuracy ${
-              (100 * reg.accuracy).toFixed(2)
-            }% (${reg.correct}/${reg.total} colour regions of ${gtPath})`,
+          `pixel accuracy ${(100 * px.accuracy).toFixed(2)}% (${px.correct}/${px.total} non-stroke pixels), ` +
+            `region accuracy ${(100 * reg.accuracy).toFixed(2)}% (${reg.correct}/${reg.total} colour regions of ${gtPath})`,
         );
       }
     } finally {

@@ -19,3 +19,4 @@ export * from "./segments.ts";
 export * from "./hand_drawn.ts";
 export * from "./frame.ts";
 export * from "./dataset.ts";
+export * from "./pair.ts";

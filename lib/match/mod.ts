@@ -9,5 +9,6 @@ export * from "./context.ts";
 export * from "./pipeline.ts";
 export * from "./colorize.ts";
 export * from "./colorize_metrics.ts";
+export * from "./colorize_pair.ts";
 export * from "./oracle.ts";
 export * from "./toy_pair.ts";

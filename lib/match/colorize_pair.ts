@@ -1,0 +1,109 @@
+/**
+ * The colourisation job end to end, given the model's similarities: regions of both drawings, matches, each
+ * target region painted with its reference region's colour, and the PaintBucket scores against a true colour
+ * frame. `deno task colorize`, `deno task demo` and the notebooks call this.
+ *
+ * @module
+ */
+import type { GrayImage, RgbImage } from "../image/types.ts";
+import type { PairSimilarity } from "../model/similarity.ts";
+import { COLOR_REGION_DEFAULTS, colorRegions } from "../regions/color_regions.ts";
+import type { Rgb } from "../viz/color.ts";
+import { colorize, dominantColors } from "./colorize.ts";
+import { type Accuracy, pixelAccuracy, regionAccuracy } from "./colorize_metrics.ts";
+import { bestPartners } from "./matching.ts";
+import { matchPair, type MatchPairOptions, type MatchPairResult } from "./pipeline.ts";
+
+/** Options of {@link colorizePair}. */
+export interface ColorizePairOptions {
+  /**
+   * Reference regions: `line` (its line art's regions, made like the target's) or `color` (its flat fills).
+   * `line` is the default: on the PBC sample pair with the oracle similarity (lines mode) it gave 96.2% pixel /
+   * 42.3% region accuracy against 93.1% / 34.5% for the fills, since a fill spans every part painted alike.
+   */
+  refRegions: "line" | "color";
+  /** Target regions no match covers: `best` takes the most similar reference region's colour; `none` leaves them white. */
+  fallback: "best" | "none";
+  /** Options of the matching pipeline. */
+  match: Partial<MatchPairOptions>;
+}
+
+/** Defaults of {@link colorizePair}. */
+export const COLORIZE_PAIR_DEFAULTS: ColorizePairOptions = { refRegions: "line", fallback: "best", match: {} };
+
+/** What {@link colorizePair} returns. */
+export interface ColorizePairResult {
+  /** The target painted, strokes kept. */
+  painted: RgbImage;
+  /** The fills alone (no strokes), which the scores are computed on. */
+  fills: RgbImage;
+  /** The matching behind it. */
+  match: MatchPairResult;
+}
+
+/** Line art from a colour frame: near-black pixels are strokes (PBC colour frames draw their lines black). */
+export function lineFromColor(color: RgbImage, blackThreshold = COLOR_REGION_DEFAULTS.blackThreshold): GrayImage {
+  const n = color.width * color.height;
+  const data = new Uint8Array(n);
+  const d = color.data;
+  for (let i = 0; i < n; i++) data[i] = Math.max(d[3 * i], d[3 * i + 1], d[3 * i + 2]) < blackThreshold ? 0 : 255;
+  return { width: color.width, height: color.height, data };
+}
+
+/**
+ * Paints `tgtLine` from the coloured reference `refColor` (whose line art is `refLine`), using the model's
+ * similarities `sim` between `refLine` and `tgtLine`.
+ *
+ * @example
+ * ```ts
+ * const sim = await model.similarity(refLine, tgtLine);
+ * const { painted } = colorizePair(refColor, refLine, tgtLine, sim);
+ * ```
+ */
+export function colorizePair(
+  refColor: RgbImage,
+  refLine: GrayImage,
+  tgtLine: GrayImage,
+  sim: PairSimilarity,
+  opts: Partial<ColorizePairOptions> = {},
+): ColorizePairResult {
+  const o = { ...COLORIZE_PAIR_DEFAULTS, ...opts };
+  if (refLine.width !== refColor.width || refLine.height !== refColor.height) {
+    throw new RangeError(
+      `colorizePair: reference line art is ${refLine.width}x${refLine.height} but its colour frame ${refColor.width}x${refColor.height}`,
+    );
+  }
+  const regionsA = o.refRegions === "color" ? colorRegions(refColor, refLine).labels : undefined;
+  const r = matchPair(refLine, tgtLine, sim, { ...o.match, regionsA });
+  const refColors = dominantColors(refColor, r.regionsA, { line: refLine });
+  const bgColor: Rgb = r.backgroundA.map((id) => refColors[id]).find((c) => c) ?? [255, 255, 255];
+  const skipA = new Uint8Array(r.countA + 1);
+  for (const id of r.backgroundA) skipA[id] = 1;
+  const fallback = o.fallback === "best" ? bestPartners(r.simBA, r.countB, r.countA, skipA) : null;
+  const paint = (keepLines: boolean) =>
+    colorize(tgtLine, r.regionsB, refColors, r.matches, {
+      fallback,
+      background: r.backgroundB,
+      backgroundColor: bgColor,
+      keepLines,
+    });
+  // Scored on the fills alone: anti-aliased stroke edges are not colour errors.
+  return { painted: paint(true), fills: paint(false), match: r };
+}
+
+/** PaintBucket colourisation scores of `fills` against the true colour frame `gt` of `tgtLine`. */
+export function colorizationScores(
+  fills: RgbImage,
+  gt: RgbImage,
+  tgtLine: GrayImage,
+  inkThreshold = 160,
+): { pixel: Accuracy; region: Accuracy } {
+  if (gt.width !== tgtLine.width || gt.height !== tgtLine.height) {
+    throw new RangeError(`colorizationScores: gt ${gt.width}x${gt.height} vs line ${tgtLine.width}x${tgtLine.height}`);
+  }
+  const notLine = new Uint8Array(tgtLine.width * tgtLine.height);
+  for (let i = 0; i < notLine.length; i++) notLine[i] = tgtLine.data[i] >= inkThreshold ? 1 : 0;
+  const pixel = pixelAccuracy(fills, gt, { mask: notLine });
+  const region = regionAccuracy(fills, gt, colorRegions(gt, tgtLine).labels);
+  return { pixel, region };
+}
