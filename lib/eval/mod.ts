@@ -1,6 +1,7 @@
 /**
  * Evaluation as in the paper: patch-level PR curves, AP, best F1 and top-K (Table 1), region-level ARI, mIoU,
- * count ratio and cross-image region precision/recall (Table 2), the dataset runner, and the tables.
+ * count ratio and cross-image region precision/recall (Table 2), the dataset runner, and the tables; the
+ * predictors (model + pipeline, oracle, flood fill), the ablation rows, the shipped model and the test splits.
  *
  * @module
  */
@@ -21,3 +22,8 @@ export * from "./run.ts";
 export * from "./report.ts";
 export * from "./tables.ts";
 export * from "./paper.ts";
+export * from "./subset.ts";
+export * from "./predictors.ts";
+export * from "./ablation.ts";
+export * from "./shipped.ts";
+export * from "./splits.ts";

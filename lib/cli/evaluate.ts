@@ -1,0 +1,280 @@
+/**
+ * `deno task evaluate`: the paper's Tables 1 and 2 for one method on a PBC-layout dataset (generated or the
+ * real PaintBucket-Character), written into a folder:
+ * - `metrics.json`: dataset-level and per-pair metrics (fractions in [0, 1], null where undefined), the pooled
+ *   PR curves, the settings, and a `run` block saying what ran (method, weights, patch, regions, score);
+ * - `table1.md`, `table2.md`: the paper's layout, our row then the paper's rows (their data differ);
+ * - `pr_curves.json`: the PR-curve points (intra a, intra b, cross) with their AP;
+ * - `timing.json`: seconds in all and per pair (kept apart so metrics.json is the same bytes on every run).
+ *
+ * Methods: `model` (the shipped or given weights + post-processing + matching), `oracle` (ground-truth
+ * similarities through the same pipeline: the upper bound), `floodfill` (the no-learning baseline).
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { resolvePairs } from "../data/pairs.ts";
+import type { MatchPairOptions } from "../match/pipeline.ts";
+import { SMALL } from "../model/config.ts";
+import type { ScoreKind } from "../model/similarity.ts";
+import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
+import {
+  floodFillMethod,
+  type Method,
+  METHODS,
+  modelPredictor,
+  oraclePredictor,
+  patchPlan,
+} from "../eval/predictors.ts";
+import { type EvalMetrics, evaluateDataset } from "../eval/run.ts";
+import { spreadPairs } from "../eval/subset.ts";
+import { table1, table2 } from "../eval/tables.ts";
+import { choice, num, parseCommand, type ParsedArgs, runMain, str } from "../util/cli.ts";
+import { UserError } from "../util/errors.ts";
+import { atomicWrite, atomicWriteJson, guardOutput, stageDir } from "../util/fs.ts";
+import { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel } from "../eval/shipped.ts";
+
+export { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel };
+
+/** Options shared by `evaluate` and `ablate`. */
+export const EVAL_OPTIONS = {
+  data: {
+    type: "string" as const,
+    help: "a PBC-layout dataset folder (line, seg, json_index per character)",
+  },
+  pairs: {
+    type: "string" as const,
+    help: "pairs CSV (dir,reference,target); default: ROOT/pairs.csv or frames i, i+7",
+  },
+  out: { type: "string" as const, short: "o", help: "output folder" },
+  weights: {
+    type: "string" as const,
+    help: `model folder (model.json + weights.bin); default: ${DEFAULT_WEIGHTS} when it exists`,
+  },
+  backend: { type: "string" as const, help: "tfjs backend: auto, tensorflow, wasm or cpu", default: "auto" },
+  force: { type: "boolean" as const, help: "overwrite an existing output folder" },
+};
+
+const SPEC = {
+  name: "evaluate",
+  summary: "patch- and region-level metrics of a method on a dataset (the paper's Tables 1 and 2)",
+  usage:
+    "deno task evaluate --data ROOT --out DIR [--pairs CSV] [--weights W] [--method model|oracle|floodfill] " +
+    "[--regions patches|lines|hybrid] [--score sigmoid|softmax] [--patch 16|32] [--limit N] [--force]",
+  options: {
+    ...EVAL_OPTIONS,
+    method: {
+      type: "string" as const,
+      help:
+        "model (weights + post-processing), oracle (ground-truth similarities: upper bound), floodfill (baseline)",
+      default: "model",
+    },
+    regions: {
+      type: "string" as const,
+      help: "region mode: patches (the paper), lines, hybrid",
+      default: "patches",
+    },
+    score: {
+      type: "string" as const,
+      help: "cosine to score: sigmoid (the release) or softmax (the paper's row softmax)",
+      default: "sigmoid",
+    },
+    patch: {
+      type: "string" as const,
+      help: "patch side in model-input pixels: the model's own (16) or twice it (32: tokens averaged 2x2)",
+      default: "16",
+    },
+    limit: { type: "string" as const, help: "evaluate N pairs spread over the list (0: all)", default: "0" },
+    "no-edge-merge": { type: "boolean" as const, help: "merge patches on similarity alone (ablation)" },
+    "no-watershed": { type: "boolean" as const, help: "keep the blocky merged patch clusters (ablation)" },
+    name: {
+      type: "string" as const,
+      help: "name of our row in the tables (default: method, weights and data)",
+    },
+  },
+  examples: [
+    "deno task evaluate --data data/test-clean --out out/eval-clean",
+    "deno task evaluate --data data/test-hand --out out/eval-hand --weights experiments/small-v1 --regions hybrid",
+    "deno task evaluate --data data/test-clean --out out/oracle --method oracle --limit 50",
+  ],
+};
+
+/** What ran, recorded in metrics.json. */
+export interface RunInfo {
+  method: Method;
+  data: string;
+  pairs_csv: string | null;
+  limit: number;
+  weights: string | null;
+  model: { preset: string; input_size: number; patch: number } | null;
+  /** Patch side in model-input pixels and how it was made. */
+  patch: number | null;
+  pooling: "none" | "2x2 tokens before normalisation" | "2x2 L2-normalised features" | null;
+  input_size: number | null;
+  regions: RegionMode | null;
+  score: ScoreKind;
+  edge_aware_merge: boolean | null;
+  watershed: boolean | null;
+}
+
+/** metrics.json: the evaluation plus what ran. */
+export type EvaluateOutput = EvalMetrics & { run: RunInfo };
+
+/** Writes metrics.json, table1.md, table2.md, pr_curves.json and timing.json into `dir` (which exists). */
+export async function writeEvaluation(
+  dir: string,
+  out: EvaluateOutput,
+  name: string,
+  seconds: number,
+): Promise<void> {
+  const note = `Ours: ${name}, ${out.pairs} pairs of ${out.run.data}. The paper's rows are on its data ` +
+    "(PaintBucket-Character, ATD-12K, GenAI); ours are on other data, so the numbers do not compare one for one.";
+  const entry = { name, patch: out.patch, region: out.region };
+  await atomicWriteJson(path.join(dir, "metrics.json"), out);
+  await atomicWrite(
+    path.join(dir, "table1.md"),
+    table1([entry], { paper: true, caption: `Patch-level evaluation (percentages). ${note}` }),
+  );
+  await atomicWrite(
+    path.join(dir, "table2.md"),
+    table2([entry], {
+      paper: true,
+      caption:
+        `Region-level evaluation (percentages; CR raw; region precision and recall at purity >= ${out.settings.purity}). ${note}`,
+    }),
+  );
+  const curves = out.pr_curves && out.patch
+    ? Object.fromEntries(
+      (["intra_a", "intra_b", "cross"] as const).map((
+        k,
+      ) => [k, { ap: out.patch![k].ap, ...out.pr_curves![k] }]),
+    )
+    : null;
+  await atomicWriteJson(path.join(dir, "pr_curves.json"), { score: out.run.score, curves });
+  await atomicWriteJson(path.join(dir, "timing.json"), {
+    seconds: Math.round(seconds * 100) / 100,
+    seconds_per_pair: out.pairs ? Math.round((seconds / out.pairs) * 1000) / 1000 : null,
+  });
+}
+
+/** The pairs of `--data` / `--pairs` / `--limit`. */
+export async function pairsFrom(args: ParsedArgs, root: string) {
+  const all = await resolvePairs(root, { pairsCsv: str(args, "pairs") });
+  const limit = num(args, "limit", { def: 0, min: 0, integer: true });
+  const pairs = spreadPairs(all, limit);
+  if (pairs.length === 0) throw new UserError("no pairs to evaluate", str(args, "pairs") ?? root);
+  return { pairs, limit, total: all.length };
+}
+
+/** The weights folder: `--weights`, else the shipped model when present, else null. */
+export function weightsFrom(args: ParsedArgs): string | null {
+  return str(args, "weights") ?? defaultWeights();
+}
+
+async function evaluateCommand(argv: string[]): Promise<void> {
+  const args = parseCommand(argv, SPEC);
+  const root = str(args, "data", true);
+  const out = str(args, "out", true);
+  const force = Boolean(args.values.force);
+  const method = choice(args, "method", METHODS, "model");
+  const regions = choice(args, "regions", REGION_MODES, "patches");
+  const score = choice(args, "score", ["sigmoid", "softmax"] as const, "sigmoid");
+  const patch = num(args, "patch", { def: 16, min: 1, integer: true });
+  await guardOutput(out, { force });
+  const { pairs, limit, total } = await pairsFrom(args, root);
+  const match: Partial<MatchPairOptions> = {
+    regions,
+    score,
+    edgeAwareMerge: !args.values["no-edge-merge"],
+    watershed: !args.values["no-watershed"],
+  };
+  let loaded: LoadedModel | null = null;
+  const run: RunInfo = {
+    method,
+    data: root,
+    pairs_csv: str(args, "pairs") ?? null,
+    limit,
+    weights: null,
+    model: null,
+    patch: null,
+    pooling: null,
+    input_size: null,
+    regions: method === "floodfill" ? null : regions,
+    score,
+    edge_aware_merge: method === "floodfill" ? null : match.edgeAwareMerge!,
+    watershed: method === "floodfill" ? null : match.watershed!,
+  };
+  try {
+    let predict;
+    if (method === "model") {
+      const w = weightsFrom(args);
+      if (!w) {
+        throw new UserError(
+          `no model: pass --weights DIR (the shipped model ${DEFAULT_WEIGHTS} is not there yet), or --method oracle|floodfill`,
+        );
+      }
+      loaded = await loadEvalModel(w, str(args, "backend") ?? "auto");
+      const c = loaded.model.config;
+      const plan = patchPlan(loaded.model, patch);
+      const tokens = "pairTokens" in loaded.model;
+      Object.assign(run, {
+        weights: w,
+        model: { preset: c.preset, input_size: c.inputSize, patch: c.patch },
+        patch,
+        input_size: c.inputSize,
+        pooling: plan === "native"
+          ? "none"
+          : tokens
+          ? "2x2 tokens before normalisation"
+          : "2x2 L2-normalised features",
+      });
+      if (plan !== "native" && !tokens) {
+        console.error(
+          "note: the model gives no pre-normalisation tokens; --patch pools its L2-normalised features instead",
+        );
+      }
+      predict = modelPredictor(loaded.model, { patch, match });
+    } else if (method === "oracle") {
+      const inputSize = SMALL.inputSize;
+      if (inputSize % patch !== 0) {
+        throw new UserError(`--patch ${patch} does not divide the input size ${inputSize}`);
+      }
+      Object.assign(run, { patch, input_size: inputSize, pooling: "none" });
+      predict = oraclePredictor({ inputSize, patch }, match);
+    } else {
+      predict = floodFillMethod();
+    }
+    const t0 = performance.now();
+    const metrics = await evaluateDataset(root, pairs, predict, { score, label: `evaluate ${method}` });
+    const seconds = (performance.now() - t0) / 1000;
+    const output: EvaluateOutput = { ...metrics, run };
+    const name = str(args, "name") ??
+      `${method}${run.weights ? ` (${path.basename(run.weights)})` : ""}, ${
+        path.basename(path.resolve(root))
+      }`;
+    await stageDir(out, { force }, (tmp) => writeEvaluation(tmp, output, name, seconds));
+    const p = (
+      v: number | null | undefined,
+    ) => (v === null || v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(2));
+    const r = metrics.region;
+    const lines = [
+      `${name}: ${pairs.length}${limit ? ` of ${total}` : ""} pairs in ${seconds.toFixed(1)} s (${
+        (seconds / pairs.length).toFixed(2)
+      } s/pair)`,
+      metrics.patch
+        ? `patch cross: AP ${p(metrics.patch.cross.ap)} best F1 ${p(metrics.patch.cross.best_f1)} top-1 ${
+          p(metrics.patch.cross.top1)
+        } top-5 ${p(metrics.patch.cross.top5)}`
+        : "patch: – (no similarity)",
+      `region: ARI ${p(r.intra_a.ari)}/${p(r.intra_b.ari)} mIoU P→G ${p(r.intra_a.miou_pg)} G→P ${
+        p(r.intra_a.miou_gp)
+      } CR ${r.intra_a.cr.toFixed(2)} | precision ${p(r.cross.precision)} recall ${p(r.cross.recall)}`,
+      `wrote ${out}/{metrics.json, table1.md, table2.md, pr_curves.json, timing.json}`,
+    ];
+    console.log(lines.join("\n"));
+  } finally {
+    loaded?.model.dispose();
+  }
+}
+
+if (import.meta.main) runMain(() => evaluateCommand(Deno.args));
