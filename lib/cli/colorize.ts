@@ -96,8 +96,12 @@ if (import.meta.main) {
       if (gt) {
         const { pixel: px, region: reg } = colorizationScores(fills, gt, tgtLine);
         console.log(
-          `pixel accuracy ${(100 * px.accuracy).toFixed(2)}% (${px.correct}/${px.total} non-stroke pixels), ` +
-            `region accuracy ${(100 * reg.accuracy).toFixed(2)}% (${reg.correct}/${reg.total} colour regions of ${gtPath})`,
+          `pixel accuracy ${
+            (100 * px.accuracy).toFixed(2)
+          }% (${px.correct}/${px.total} non-stroke pixels), ` +
+            `region accuracy ${
+              (100 * reg.accuracy).toFixed(2)
+            }% (${reg.correct}/${reg.total} colour regions of ${gtPath})`,
         );
       }
     } finally {

@@ -32,7 +32,11 @@ const SPEC = {
     weights: { type: "string" as const, help: "model folder", default: DEFAULT_WEIGHTS },
     regions: { type: "string" as const, help: "how regions are made: patches, lines or hybrid" },
     "no-real": { type: "boolean" as const, help: "skip the real samples even when ../shared/real exists" },
-    backend: { type: "string" as const, help: "tfjs backend: auto, tensorflow, wasm or cpu", default: "auto" },
+    backend: {
+      type: "string" as const,
+      help: "tfjs backend: auto, tensorflow, wasm or cpu",
+      default: "auto",
+    },
     force: { type: "boolean" as const, help: "replace an existing output folder" },
   },
   examples: ["deno task demo", "deno task demo --out out/demo2 --regions patches"],
@@ -94,7 +98,9 @@ async function transformed(img: RgbImage, angle: number, scale: number): Promise
 
 function grayOf(img: RgbImage, threshold = 128): GrayImage {
   const n = img.width * img.height, out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.max(img.data[3 * i], img.data[3 * i + 1], img.data[3 * i + 2]) < threshold ? 0 : 255;
+  for (let i = 0; i < n; i++) {
+    out[i] = Math.max(img.data[3 * i], img.data[3 * i + 1], img.data[3 * i + 2]) < threshold ? 0 : 255;
+  }
   return { width: img.width, height: img.height, data: out };
 }
 
@@ -118,7 +124,11 @@ export async function realCases(dir: string): Promise<DemoCase[]> {
     const refLine = await readGray(path.join(pbc, "line", "0242.png"));
     // The target: the same frame turned 12 degrees and shrunk to 85%, lines and colours alike, so its true colours
     // are known. (The sample ships one frame only.)
-    const lineRgb: RgbImage = { width: refLine.width, height: refLine.height, data: new Uint8Array(refLine.data.length * 3) };
+    const lineRgb: RgbImage = {
+      width: refLine.width,
+      height: refLine.height,
+      data: new Uint8Array(refLine.data.length * 3),
+    };
     refLine.data.forEach((v, i) => lineRgb.data.fill(v, 3 * i, 3 * i + 3));
     const tgtLine = grayOf(await transformed(lineRgb, 12, 0.85));
     const tgtTruth = await transformed(refColor, 12, 0.85);
@@ -141,18 +151,25 @@ if (import.meta.main) {
     const weights = str(args, "weights") ?? DEFAULT_WEIGHTS;
     const weightsDir = path.isAbsolute(weights) || existsSync(weights) ? weights : repoPath(weights);
     if (!existsSync(path.join(weightsDir, "model.json"))) {
-      throw new UserError("no model here (model.json missing); train one with deno task train or pass --weights", weightsDir);
+      throw new UserError(
+        "no model here (model.json missing); train one with deno task train or pass --weights",
+        weightsDir,
+      );
     }
     const regions = str(args, "regions") as RegionMode | undefined;
     if (regions !== undefined && !REGION_MODES.includes(regions)) {
-      throw new UserError(`--regions must be one of ${REGION_MODES.join("|")}, got ${JSON.stringify(regions)}`);
+      throw new UserError(
+        `--regions must be one of ${REGION_MODES.join("|")}, got ${JSON.stringify(regions)}`,
+      );
     }
     const m = await import("../model/mod.ts");
     await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
     const model = await m.loadModel(weightsDir);
     const real = args.values["no-real"] ? null : realDataDir();
     const cases = [generatedCase(), ...(real ? await realCases(real) : [])];
-    if (!real && !args.values["no-real"]) console.log("(no ../shared/real beside the checkout: the real samples are skipped)");
+    if (!real && !args.values["no-real"]) {
+      console.log("(no ../shared/real beside the checkout: the real samples are skipped)");
+    }
     const report: Record<string, unknown>[] = [];
     try {
       await stageDir(out, { force: Boolean(args.values.force) }, async (tmp) => {
@@ -183,7 +200,9 @@ if (import.meta.main) {
             const s = colorizationScores(fills, c.tgtTruth, c.tgtLine);
             row.pixel_accuracy = +s.pixel.accuracy.toFixed(4);
             row.region_accuracy = +s.region.accuracy.toFixed(4);
-            scores = `; colourisation: ${(100 * s.pixel.accuracy).toFixed(1)}% of pixels, ${(100 * s.region.accuracy).toFixed(1)}% of regions right`;
+            scores = `; colourisation: ${(100 * s.pixel.accuracy).toFixed(1)}% of pixels, ${
+              (100 * s.region.accuracy).toFixed(1)
+            }% of regions right`;
           }
           report.push(row);
           console.log(`${c.title}: ${summary(match)}${scores}`);
@@ -193,6 +212,10 @@ if (import.meta.main) {
     } finally {
       model.dispose();
     }
-    console.log(`\npictures: ${cases.map((c) => path.join(out, c.name, "{match_vis.png,colorized.png}")).join("\n          ")}`);
+    console.log(
+      `\npictures: ${
+        cases.map((c) => path.join(out, c.name, "{match_vis.png,colorized.png}")).join("\n          ")
+      }`,
+    );
   });
 }

@@ -58,7 +58,9 @@ export function parseCellScript(text: string, file: string): Cell[] {
       return;
     }
     if (!cur) {
-      if (line.trim() !== "") throw new UserError(`line ${i + 1}: text before the first "// %%" cell marker`, file);
+      if (line.trim() !== "") {
+        throw new UserError(`line ${i + 1}: text before the first "// %%" cell marker`, file);
+      }
       return;
     }
     const c = cur as { type: Cell["cell_type"]; lines: string[] };
@@ -103,8 +105,18 @@ function notebookCells(nb: { cells?: { cell_type: string; source: string | strin
 
 async function run(cmd: string, args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}) {
   try {
-    const out = await new Deno.Command(cmd, { args, env: opts.env, cwd: opts.cwd, stdout: "piped", stderr: "piped" }).output();
-    return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+    const out = await new Deno.Command(cmd, {
+      args,
+      env: opts.env,
+      cwd: opts.cwd,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return {
+      code: out.code,
+      stdout: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return { code: 127, stdout: "", stderr: `${cmd}: not found` };
     throw e;
@@ -127,15 +139,23 @@ export async function ensureJupyter(): Promise<string> {
   const haveApt = (await run("apt-get", ["--version"])).code === 0;
   if (!isRoot || !haveApt) {
     throw new UserError(
-      `jupyter nbconvert is not installed; install Debian's ${APT_PACKAGES.join(" ")} (apt-get install -y ${APT_PACKAGES.join(" ")}) or pip's nbconvert nbclient ipykernel, then run this again`,
+      `jupyter nbconvert is not installed; install Debian's ${APT_PACKAGES.join(" ")} (apt-get install -y ${
+        APT_PACKAGES.join(" ")
+      }) or pip's nbconvert nbclient ipykernel, then run this again`,
     );
   }
   console.error(`notebooks: installing ${APT_PACKAGES.join(" ")} with apt-get ...`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   const upd = await run("apt-get", ["update", "-qq"], { env });
-  const inst = await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...APT_PACKAGES], { env });
+  const inst = await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...APT_PACKAGES], {
+    env,
+  });
   if (inst.code !== 0) {
-    throw new UserError(`apt-get install ${APT_PACKAGES.join(" ")} failed: ${(inst.stderr || upd.stderr).trim().split("\n").pop()}`);
+    throw new UserError(
+      `apt-get install ${APT_PACKAGES.join(" ")} failed: ${
+        (inst.stderr || upd.stderr).trim().split("\n").pop()
+      }`,
+    );
   }
   j = await findJupyter();
   if (!j) throw new UserError("jupyter nbconvert still not found after installing it");
@@ -147,11 +167,15 @@ export async function ensureKernel(): Promise<string> {
   const dir = path.join(ROOT, ".cache", "jupyter");
   await atomicWrite(
     path.join(dir, "kernels", "deno", "kernel.json"),
-    JSON.stringify({
-      argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
-      display_name: "Deno",
-      language: "typescript",
-    }, null, 2),
+    JSON.stringify(
+      {
+        argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+        display_name: "Deno",
+        language: "typescript",
+      },
+      null,
+      2,
+    ),
   );
   return dir;
 }
@@ -160,7 +184,10 @@ async function buildAll(names: string[]): Promise<void> {
   for (const n of names) {
     const src = path.join(SRC_DIR, `${n}.ts`);
     const cells = parseCellScript(await Deno.readTextFile(src), src);
-    await atomicWrite(path.join(NB_DIR, `${n}.ipynb`), JSON.stringify(buildNotebook(n, cells), null, 1) + "\n");
+    await atomicWrite(
+      path.join(NB_DIR, `${n}.ipynb`),
+      JSON.stringify(buildNotebook(n, cells), null, 1) + "\n",
+    );
     console.log(`built notebooks/${n}.ipynb (${cells.length} cells)`);
   }
 }
@@ -178,12 +205,22 @@ if (import.meta.main) {
         "no-run": { type: "boolean", help: "only build" },
         timeout: { type: "string", help: "seconds per cell", default: "3600" },
       },
-      examples: ["deno task notebooks", "deno task notebooks --build --only 01_data --no-run", "deno task notebooks --inplace --only 03_evaluate"],
+      examples: [
+        "deno task notebooks",
+        "deno task notebooks --build --only 01_data --no-run",
+        "deno task notebooks --inplace --only 03_evaluate",
+      ],
     });
-    const all = (await exists(SRC_DIR) ? await listDir(SRC_DIR, (e) => e.isFile && e.name.endsWith(".ts")) : [])
+    const all = (await exists(SRC_DIR)
+      ? await listDir(SRC_DIR, (e) => e.isFile && e.name.endsWith(".ts"))
+      : [])
       .map((n) => n.slice(0, -3));
-    const only = typeof args.values.only === "string" ? args.values.only.split(",").map((s) => s.trim()) : null;
-    for (const o of only ?? []) if (!all.includes(o)) throw new UserError(`no notebook source notebooks/src/${o}.ts`);
+    const only = typeof args.values.only === "string"
+      ? args.values.only.split(",").map((s) => s.trim())
+      : null;
+    for (const o of only ?? []) {
+      if (!all.includes(o)) throw new UserError(`no notebook source notebooks/src/${o}.ts`);
+    }
     const names = only ?? all;
     if (names.length === 0) {
       console.log("notebooks: none found");
@@ -214,13 +251,23 @@ if (import.meta.main) {
     for (const n of names) {
       if (failures.some((f) => f.startsWith(`${n}:`))) continue;
       const t0 = performance.now();
-      const env: Record<string, string> = { JUPYTER_PATH: jupyterPath, MANGAMATCH_PROGRESS: "notebook", PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+      const env: Record<string, string> = {
+        JUPYTER_PATH: jupyterPath,
+        MANGAMATCH_PROGRESS: "notebook",
+        PYDEVD_DISABLE_FILE_VALIDATION: "1",
+      };
       if (!inplace) env.MANGAMATCH_NB_SMALL = "1";
       const r = await run(jupyter, [
-        "nbconvert", "--to", "notebook", "--execute",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
         `--ExecutePreprocessor.timeout=${Number(args.values.timeout) || 3600}`,
         "--ExecutePreprocessor.kernel_name=deno",
-        "--output-dir", outDir, "--output", `${n}.ipynb`,
+        "--output-dir",
+        outDir,
+        "--output",
+        `${n}.ipynb`,
         path.join(NB_DIR, `${n}.ipynb`),
       ], { env, cwd: NB_DIR });
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
@@ -228,7 +275,8 @@ if (import.meta.main) {
         passed++;
         console.log(`notebook ${n} ... ok (${secs}s)`);
       } else {
-        const err = r.stderr.split("\n").filter((l) => /Error|error:|Exception|Traceback/.test(l)).slice(-6).join("\n");
+        const err = r.stderr.split("\n").filter((l) => /Error|error:|Exception|Traceback/.test(l)).slice(-6)
+          .join("\n");
         failures.push(`${n}: execution failed after ${secs}s\n${err || r.stderr.slice(-2000)}`);
         console.log(`notebook ${n} ... FAILED (${secs}s)`);
       }

@@ -3,7 +3,10 @@ import { UserError } from "../util/errors.ts";
 import { buildNotebook, parseCellScript } from "./notebooks.ts";
 
 Deno.test("parseCellScript splits code and markdown cells", () => {
-  const cells = parseCellScript("\n// %% [markdown]\n// # Title\n//\n// text\n// %%\nconst x = 1;\n\nx;\n// %%\n", "a.ts");
+  const cells = parseCellScript(
+    "\n// %% [markdown]\n// # Title\n//\n// text\n// %%\nconst x = 1;\n\nx;\n// %%\n",
+    "a.ts",
+  );
   assertEquals(cells, [
     { cell_type: "markdown", source: "# Title\n\ntext" },
     { cell_type: "code", source: "const x = 1;\n\nx;" },

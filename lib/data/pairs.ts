@@ -27,11 +27,18 @@ function stripExt(name: string): string {
 /** Parses pairs.csv text (header required, any column order, extra columns ignored). */
 export function parsePairsCsv(text: string, file: string): PairRef[] {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
-  if (lines.length === 0) throw new UserError("empty pairs file (expected a header dir,reference,target)", file);
+  if (lines.length === 0) {
+    throw new UserError("empty pairs file (expected a header dir,reference,target)", file);
+  }
   const header = lines[0].split(",").map((h) => h.trim().toLowerCase());
   const col = (name: string) => {
     const i = header.indexOf(name);
-    if (i < 0) throw new UserError(`missing column "${name}" in header "${lines[0]}" (need dir,reference,target)`, file);
+    if (i < 0) {
+      throw new UserError(
+        `missing column "${name}" in header "${lines[0]}" (need dir,reference,target)`,
+        file,
+      );
+    }
     return i;
   };
   const di = col("dir"), ri = col("reference"), ti = col("target");
@@ -58,7 +65,8 @@ export async function readPairsCsv(file: string): Promise<PairRef[]> {
 
 /** pairs.csv text for a list of pairs. */
 export function formatPairsCsv(pairs: readonly PairRef[]): string {
-  return ["dir,reference,target", ...pairs.map((p) => `${p.dir},${p.reference},${p.target}`)].join("\n") + "\n";
+  return ["dir,reference,target", ...pairs.map((p) => `${p.dir},${p.reference},${p.target}`)].join("\n") +
+    "\n";
 }
 
 /** Writes pairs.csv atomically. */
@@ -79,10 +87,15 @@ export async function defaultPairs(root: string, gap = DEFAULT_GAP): Promise<Pai
   const out: PairRef[] = [];
   for (const dir of await listCharacters(root)) {
     const frames = await listFrames(root, dir);
-    for (let i = 0; i + gap < frames.length; i++) out.push({ dir, reference: frames[i], target: frames[i + gap] });
+    for (let i = 0; i + gap < frames.length; i++) {
+      out.push({ dir, reference: frames[i], target: frames[i + gap] });
+    }
   }
   if (out.length === 0) {
-    throw new UserError(`no pairs: every character has at most ${gap} frames (pass a pairs.csv or a smaller gap)`, root);
+    throw new UserError(
+      `no pairs: every character has at most ${gap} frames (pass a pairs.csv or a smaller gap)`,
+      root,
+    );
   }
   return out;
 }
@@ -91,14 +104,21 @@ export async function defaultPairs(root: string, gap = DEFAULT_GAP): Promise<Pai
  * The pairs of a dataset: from `pairsCsv` when given, else `<root>/pairs.csv` when present, else
  * {@link defaultPairs}. Pairs naming missing frames are an error naming the frame.
  */
-export async function resolvePairs(root: string, opts: { pairsCsv?: string; gap?: number } = {}): Promise<PairRef[]> {
+export async function resolvePairs(
+  root: string,
+  opts: { pairsCsv?: string; gap?: number } = {},
+): Promise<PairRef[]> {
   if (!(await exists(root))) throw new UserError("dataset folder not found", root);
   const csv = opts.pairsCsv ?? path.join(root, "pairs.csv");
-  const pairs = opts.pairsCsv || await exists(csv) ? await readPairsCsv(csv) : await defaultPairs(root, opts.gap);
+  const pairs = opts.pairsCsv || await exists(csv)
+    ? await readPairsCsv(csv)
+    : await defaultPairs(root, opts.gap);
   for (const p of pairs) {
     for (const f of [p.reference, p.target]) {
       const file = path.join(root, p.dir, "line", `${f}.png`);
-      if (!(await exists(file))) throw new UserError(`pair ${p.dir},${p.reference},${p.target} names a missing frame`, file);
+      if (!(await exists(file))) {
+        throw new UserError(`pair ${p.dir},${p.reference},${p.target} names a missing frame`, file);
+      }
     }
   }
   return pairs;

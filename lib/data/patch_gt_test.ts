@@ -6,11 +6,23 @@ const seg = {
   width: 4,
   height: 4,
   data: Int32Array.from([
-    2, 2, /**/ 3, 3,
-    2, 0, /**/ 1, 1,
+    2,
+    2,
+    /**/ 3,
+    3,
+    2,
+    0,
+    /**/ 1,
+    1,
     // ---
-    1, 1, /**/ 4, 5,
-    1, 2, /**/ 5, 4,
+    1,
+    1,
+    /**/ 4,
+    5,
+    1,
+    2,
+    /**/ 5,
+    4,
   ]),
 };
 
@@ -22,7 +34,12 @@ Deno.test("patchLabels: 55% majority, line and background ignored (worked by han
   // patch (1,1): segments 4 and 5 share label 12 -> 100% -> 12
   assertEquals(Array.from(patchLabels(seg, labelOf, { rows: 2, cols: 2 })), [10, IGNORE, IGNORE, 12]);
   // With the threshold at 50% the 2-of-4 patch passes.
-  assertEquals(Array.from(patchLabels(seg, labelOf, { rows: 2, cols: 2 }, { minFraction: 0.5 })), [10, 11, IGNORE, 12]);
+  assertEquals(Array.from(patchLabels(seg, labelOf, { rows: 2, cols: 2 }, { minFraction: 0.5 })), [
+    10,
+    11,
+    IGNORE,
+    12,
+  ]);
   // Without labels, segment ids decide: 4 and 5 are then 50% each -> ignored.
   assertEquals(Array.from(patchLabels(seg, null, { rows: 2, cols: 2 })), [2, IGNORE, IGNORE, IGNORE]);
 });
@@ -30,9 +47,21 @@ Deno.test("patchLabels: 55% majority, line and background ignored (worked by han
 Deno.test("groundTruthMatrix marks equal labels within and across images", () => {
   const g = groundTruthMatrix(Int32Array.from([7, IGNORE]), Int32Array.from([7, 8]));
   assertEquals(Array.from(g), [
-    1, 0, 1, 0,
-    0, 0, 0, 0,
-    1, 0, 1, 0,
-    0, 0, 0, 1,
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    1,
   ]);
 });

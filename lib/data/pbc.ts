@@ -18,7 +18,7 @@
 import * as path from "node:path";
 import { UserError } from "../util/errors.ts";
 import { atomicWrite, exists, listDir, readJson } from "../util/fs.ts";
-import { encodePng, encodeSegRgb, readGray, readSegRgb, type ReadOptions } from "../image/io.ts";
+import { encodePng, encodeSegRgb, readGray, type ReadOptions, readSegRgb } from "../image/io.ts";
 import type { GrayImage, LabelMap, RgbaImage, RgbImage } from "../image/types.ts";
 
 /** Segment id of line pixels. */
@@ -47,8 +47,19 @@ export interface PbcFrame {
   paths: { line: string; seg: string; gt: string | null; jsonIndex: string | null; segJson: string | null };
 }
 
+/** Paths of one frame's files in the PBC layout. */
+export interface FramePaths {
+  line: string;
+  seg: string;
+  segJson: string;
+  jsonIndex: string;
+  jsonColor: string;
+  label: string;
+  gt: string;
+}
+
 /** Paths of one frame's files. */
-export function framePaths(root: string, character: string, frame: string) {
+export function framePaths(root: string, character: string, frame: string): FramePaths {
   const d = path.join(root, character);
   return {
     line: path.join(d, "line", `${frame}.png`),
@@ -68,7 +79,10 @@ export async function listCharacters(root: string): Promise<string[]> {
   const chars: string[] = [];
   for (const d of dirs) if (await exists(path.join(root, d, "line"))) chars.push(d);
   if (chars.length === 0) {
-    throw new UserError("no character folders with a line/ subfolder (expected <root>/<character>/line/*.png)", root);
+    throw new UserError(
+      "no character folders with a line/ subfolder (expected <root>/<character>/line/*.png)",
+      root,
+    );
   }
   return chars;
 }
@@ -89,7 +103,10 @@ export function parseJsonIndex(obj: unknown, file: string): Map<number, number> 
   for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
     const id = Number(k);
     if (!Number.isInteger(id) || id < 0 || !Array.isArray(v) || v.length < 2 || !Number.isInteger(v[1])) {
-      throw new UserError(`bad entry ${JSON.stringify(k)}: ${JSON.stringify(v)} (expected [pixel_count, label_index])`, file);
+      throw new UserError(
+        `bad entry ${JSON.stringify(k)}: ${JSON.stringify(v)} (expected [pixel_count, label_index])`,
+        file,
+      );
     }
     m.set(id, v[1] as number);
   }
@@ -107,8 +124,14 @@ export function labelsFromSegColors(obj: unknown, file: string): Map<number, num
   const m = new Map<number, number>();
   for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
     const id = Number(k);
-    if (!Number.isInteger(id) || !Array.isArray(v) || v.length < 3 || v.slice(0, 3).some((c) => !Number.isInteger(c))) {
-      throw new UserError(`bad entry ${JSON.stringify(k)}: ${JSON.stringify(v)} (expected [r, g, b, a])`, file);
+    if (
+      !Number.isInteger(id) || !Array.isArray(v) || v.length < 3 ||
+      v.slice(0, 3).some((c) => !Number.isInteger(c))
+    ) {
+      throw new UserError(
+        `bad entry ${JSON.stringify(k)}: ${JSON.stringify(v)} (expected [r, g, b, a])`,
+        file,
+      );
     }
     const alpha = v.length > 3 ? Number(v[3]) : 255;
     m.set(id, alpha === 0 ? BACKGROUND_LABEL : (v[0] << 16) | (v[1] << 8) | v[2]);
@@ -158,7 +181,10 @@ export async function loadFrame(
       if (!seen.has(id)) {
         seen.add(id);
         if (!labelOfSeg.has(id)) {
-          throw new UserError(`segment ${id} appears in ${p.seg} but has no entry`, jsonIndex ?? segJson ?? "");
+          throw new UserError(
+            `segment ${id} appears in ${p.seg} but has no entry`,
+            jsonIndex ?? segJson ?? "",
+          );
         }
       }
     }
@@ -182,7 +208,10 @@ export function segmentSizes(seg: LabelMap): Map<number, number> {
 }
 
 /** The json_index object of a frame: `{"seg_id": [pixel_count, label]}` for every segment but the line id. */
-export function buildJsonIndex(seg: LabelMap, labelOfSeg: Map<number, number>): Record<string, [number, number]> {
+export function buildJsonIndex(
+  seg: LabelMap,
+  labelOfSeg: Map<number, number>,
+): Record<string, [number, number]> {
   const sizes = segmentSizes(seg);
   const ids = [...sizes.keys()].filter((id) => id !== LINE_ID).sort((a, b) => a - b);
   const out: Record<string, [number, number]> = {};
@@ -244,7 +273,12 @@ export interface FrameData {
  * await writeFrame(tmpRoot, "char0001", "0000", { line: lineToRgba(gray), seg, labelOfSeg });
  * ```
  */
-export async function writeFrame(root: string, character: string, frame: string, d: FrameData): Promise<void> {
+export async function writeFrame(
+  root: string,
+  character: string,
+  frame: string,
+  d: FrameData,
+): Promise<void> {
   const p = framePaths(root, character, frame);
   const jobs: Promise<void>[] = [
     encodePng(d.line).then((b) => atomicWrite(p.line, b)),

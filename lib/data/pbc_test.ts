@@ -1,22 +1,58 @@
 import { assert, assertEquals, assertRejects } from "../testing/asserts.ts";
 import { UserError } from "../util/errors.ts";
 import { readImageInfo, readRgba } from "../image/io.ts";
-import { buildJsonIndex, framePaths, lineToRgba, listCharacters, listFrames, loadFrame, writeFrame } from "./pbc.ts";
+import {
+  buildJsonIndex,
+  framePaths,
+  lineToRgba,
+  listCharacters,
+  listFrames,
+  loadFrame,
+  writeFrame,
+} from "./pbc.ts";
 import { defaultPairs, parsePairsCsv, readPairsCsv, resolvePairs, writePairsCsv } from "./pairs.ts";
 
 /** A 6x4 frame whose segments include ids above 255 (which the official release lost). */
 function sampleFrame() {
   const W = 6, H = 4;
   const seg = Int32Array.from([
-    1, 1, 0, 300, 300, 300,
-    1, 0, 2, 0, 300, 300,
-    0, 2, 2, 0, 70000, 70000,
-    1, 0, 0, 0, 0, 1,
+    1,
+    1,
+    0,
+    300,
+    300,
+    300,
+    1,
+    0,
+    2,
+    0,
+    300,
+    300,
+    0,
+    2,
+    2,
+    0,
+    70000,
+    70000,
+    1,
+    0,
+    0,
+    0,
+    0,
+    1,
   ]);
   const labelOfSeg = new Map([[1, -1], [2, 5], [300, 6], [70000, 6]]);
   const gray = new Uint8Array(W * H).fill(255);
-  seg.forEach((v, i) => { if (v === 0) gray[i] = 0; });
-  return { W, H, seg: { width: W, height: H, data: seg }, labelOfSeg, gray: { width: W, height: H, data: gray } };
+  seg.forEach((v, i) => {
+    if (v === 0) gray[i] = 0;
+  });
+  return {
+    W,
+    H,
+    seg: { width: W, height: H, data: seg },
+    labelOfSeg,
+    gray: { width: W, height: H, data: gray },
+  };
 }
 
 Deno.test("writeFrame then loadFrame round-trips the PBC encoding", async () => {
@@ -27,8 +63,17 @@ Deno.test("writeFrame then loadFrame round-trips the PBC encoding", async () => 
       line: lineToRgba(f.gray),
       seg: f.seg,
       labelOfSeg: f.labelOfSeg,
-      labels: { width: f.W, height: f.H, data: f.seg.data.map((v) => (v === 1 ? -1 : (f.labelOfSeg.get(v) ?? 5))) },
-      segColors: new Map([[1, [0, 0, 0, 0]], [2, [9, 9, 9, 255]], [300, [1, 2, 3, 255]], [70000, [1, 2, 3, 255]]]),
+      labels: {
+        width: f.W,
+        height: f.H,
+        data: f.seg.data.map((v) => (v === 1 ? -1 : (f.labelOfSeg.get(v) ?? 5))),
+      },
+      segColors: new Map([[1, [0, 0, 0, 0]], [2, [9, 9, 9, 255]], [300, [1, 2, 3, 255]], [70000, [
+        1,
+        2,
+        3,
+        255,
+      ]]]),
     });
   }
   const back = await loadFrame(root, "charA", "0001");
@@ -56,7 +101,15 @@ Deno.test("the test-split variant (seg/NNNN.json colours) gives colour labels", 
   await writeFrame(root, "c", "0000", { line: lineToRgba(f.gray), seg: f.seg, labelOfSeg: f.labelOfSeg });
   const p = framePaths(root, "c", "0000");
   await Deno.remove(p.jsonIndex);
-  await Deno.writeTextFile(p.segJson, JSON.stringify({ "1": [0, 0, 0, 0], "2": [9, 9, 9, 255], "300": [1, 2, 3, 255], "70000": [1, 2, 3, 255] }));
+  await Deno.writeTextFile(
+    p.segJson,
+    JSON.stringify({
+      "1": [0, 0, 0, 0],
+      "2": [9, 9, 9, 255],
+      "300": [1, 2, 3, 255],
+      "70000": [1, 2, 3, 255],
+    }),
+  );
   const back = await loadFrame(root, "c", "0000");
   assertEquals(back.labelSource, "seg_colors");
   assertEquals(back.labelOfSeg?.get(300), (1 << 16) | (2 << 8) | 3);
@@ -92,11 +145,19 @@ Deno.test("bad datasets get one-line errors naming the file", async () => {
 });
 
 Deno.test("pairs: csv parsing, default gap pairs, missing frames", async () => {
-  assertEquals(parsePairsCsv("target,dir,reference\n0008.png,c,0001\n", "p.csv"), [{ dir: "c", reference: "0001", target: "0008" }]);
+  assertEquals(parsePairsCsv("target,dir,reference\n0008.png,c,0001\n", "p.csv"), [{
+    dir: "c",
+    reference: "0001",
+    target: "0008",
+  }]);
   const root = await Deno.makeTempDir();
   const f = sampleFrame();
   for (let i = 0; i < 9; i++) {
-    await writeFrame(root, "c", String(i).padStart(4, "0"), { line: lineToRgba(f.gray), seg: f.seg, labelOfSeg: f.labelOfSeg });
+    await writeFrame(root, "c", String(i).padStart(4, "0"), {
+      line: lineToRgba(f.gray),
+      seg: f.seg,
+      labelOfSeg: f.labelOfSeg,
+    });
   }
   assertEquals(await defaultPairs(root), [
     { dir: "c", reference: "0000", target: "0007" },

@@ -7,10 +7,7 @@
  * presets); `2 * config.patch` is the official release's default, "patch 32": the final 16-px tokens averaged
  * 2x2 *before* L2 normalisation, then normalised, then the cosine. That pooling is {@link poolTokens} +
  * {@link l2NormalizeRows} + {@link cosineGram} here, on typed arrays. It needs the model's final tokens before
- * normalisation: a model offering `pairTokens` ({@link TokenModel}) gets the release's pooling exactly; the
- * current `PatchSimilarityModel` only exposes L2-normalised features, so {@link modelTokens} falls back to those
- * (pooled, then renormalised: the same direction up to each token's length, which the final LayerNorm keeps
- * nearly equal) and says so in {@link PairTokens.normalized}.
+ * normalisation, which `PatchSimilarityModel.pairTokens` gives ({@link TokenModel}).
  *
  * The oracle runs at the same input size as the model (the small preset's 256 px when there is none), so its
  * patch grid is the model's: at 256 px, 16-px patches cover 32 px of a 512-px frame (the release's patch in
@@ -19,13 +16,12 @@
  * @module
  */
 import type { PbcFrame } from "../data/pbc.ts";
-import type { Letterbox } from "../image/letterbox.ts";
 import type { GrayImage } from "../image/types.ts";
 import { floodFillBaseline, type FloodFillOptions } from "../match/baseline_floodfill.ts";
 import { type OracleOptions, oracleSimilarity } from "../match/oracle.ts";
 import { matchPair, type MatchPairOptions } from "../match/pipeline.ts";
 import { SMALL } from "../model/config.ts";
-import type { PairSimilarity } from "../model/similarity.ts";
+import type { PairSimilarity, PairTokens } from "../model/similarity.ts";
 import { UserError } from "../util/errors.ts";
 import type { RegionMatch } from "./region_matching.ts";
 import type { Predictor } from "./run.ts";
@@ -35,23 +31,7 @@ export type Method = "model" | "oracle" | "floodfill";
 export const METHODS: readonly Method[] = ["model", "oracle", "floodfill"];
 
 /** Final tokens of a pair, as the patch-32 pooling needs them. */
-export interface PairTokens {
-  /** [2N, d] row-major: image a's N tokens then image b's, each row-major over the grid. */
-  tokens: Float32Array;
-  /** Token width d. */
-  dim: number;
-  /** Patches per side of each image's grid (N = grid^2). */
-  grid: number;
-  /** Patch side in model-input pixels. */
-  patch: number;
-  boxA: Letterbox;
-  boxB: Letterbox;
-  /**
-   * false: the tokens before L2 normalisation (what the release pools); true: already L2-normalised features
-   * (the fallback while the model offers nothing else).
-   */
-  normalized: boolean;
-}
+export type { PairTokens };
 
 /**
  * What the evaluation needs of a model. `PatchSimilarityModel` (lib/model) fits; tests pass stand-ins.
@@ -63,9 +43,8 @@ export interface SimilarityModel {
 
 /**
  * A model that gives its final tokens before L2 normalisation: what `--patch 32` (the release's pooling) needs
- * from lib/model. Wanted on `PatchSimilarityModel` as
- * `pairTokens(lineA, lineB): Promise<PairTokens>` with `normalized: false` (the same forward as `similarity`,
- * stopped before `l2normalize`, `dataSync`ed inside `tf.tidy`).
+ * from lib/model. `PatchSimilarityModel` is one: its
+ * `pairTokens` is the same forward as `similarity`, stopped before the L2 normalisation.
  */
 export interface TokenModel extends SimilarityModel {
   pairTokens(lineA: GrayImage, lineB: GrayImage): Promise<PairTokens>;
@@ -180,54 +159,19 @@ export function pooledSimilarity(t: PairTokens, factor = 2): PairSimilarity {
   return { grid, n, patch: t.patch * factor, cosine, boxA: t.boxA, boxB: t.boxB };
 }
 
-/** Anything with `features(patches, images)` returning L2-normalised [images * N, d] tensors (lib/model). */
-interface FeatureModel {
-  config: { inputSize: number; patch: number; channels: 1 | 3; dim: number };
-  features(patches: unknown, images: number): unknown;
-}
-
 /**
- * Final tokens of a pair: the model's `pairTokens` when it has one (pre-normalisation, the release's pooling);
- * otherwise, for lib/model's `PatchSimilarityModel`, its L2-normalised features (`normalized: true`).
+ * Final tokens of a pair, before L2 normalisation (the release's pooling input), from a model's `pairTokens`.
  *
  * @example
  * ```ts
  * const t = await modelTokens(model, lineA, lineB); // t.tokens [2N, d]
  * ```
  */
-export async function modelTokens(
-  model: SimilarityModel,
-  lineA: GrayImage,
-  lineB: GrayImage,
-): Promise<PairTokens> {
+export function modelTokens(model: SimilarityModel, lineA: GrayImage, lineB: GrayImage): Promise<PairTokens> {
   if (hasPairTokens(model)) return model.pairTokens(lineA, lineB);
-  const fm = model as unknown as Partial<FeatureModel>;
-  if (typeof fm.features !== "function" || !fm.config || fm.config.dim === undefined) {
-    throw new UserError(
-      "--patch 32 needs the model's per-patch features (pairTokens or features); this model gives only similarities",
-    );
-  }
-  // The fallback touches tensors only here, through the model's public forward; lib/model's pairTokens replaces it.
-  const tf = await import("@tensorflow/tfjs-core");
-  const { patchify } = await import("../model/model.ts");
-  const { letterbox } = await import("../image/letterbox.ts");
-  const { gridOf, patchDim, tokensOf } = await import("../model/config.ts");
-  const c = fm.config as Parameters<typeof patchify>[1];
-  const a = letterbox(lineA, c.inputSize), b = letterbox(lineB, c.inputSize);
-  const data = patchify([a.image.data, b.image.data], c); // [2N, P]
-  const tokens = tf.tidy(() => {
-    const x = tf.tensor2d(data, [2 * tokensOf(c), patchDim(c)]);
-    return (fm.features!(x, 2) as { dataSync(): Float32Array }).dataSync(); // [2N, d]
-  });
-  return {
-    tokens: Float32Array.from(tokens),
-    dim: c.dim,
-    grid: gridOf(c),
-    patch: c.patch,
-    boxA: a.box,
-    boxB: b.box,
-    normalized: true,
-  };
+  throw new UserError(
+    "--patch 32 needs the model's per-patch tokens (pairTokens); this model gives only similarities",
+  );
 }
 
 /** A pair's similarity, from a model or from ground truth. */

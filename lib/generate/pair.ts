@@ -24,7 +24,13 @@ export interface RenderPairOptions {
 }
 
 /** Defaults of {@link renderPair}. */
-export const RENDER_PAIR_DEFAULTS: RenderPairOptions = { size: 512, style: "clean", gap: 7, seed: 0, stream: "pair" };
+export const RENDER_PAIR_DEFAULTS: RenderPairOptions = {
+  size: 512,
+  style: "clean",
+  gap: 7,
+  seed: 0,
+  stream: "pair",
+};
 
 /**
  * Frames 0 and `gap` of one generated character, with their ground truth (seg, labels, colour frame).
@@ -41,6 +47,10 @@ export function renderPair(opts: Partial<RenderPairOptions> = {}): { a: Rendered
   const spec = makeCharacter(rng.fork("spec"), o.stream);
   const seq = makeSequence(rng.fork("sequence"), o.gap + 1, o.size);
   const frame = (i: number) =>
-    renderFrame(spec, seq.poses[i], seq.cameras[i], { style: o.style, size: o.size, rng: rng.fork(`frame:${i}`) });
+    renderFrame(spec, seq.poses[i], seq.cameras[i], {
+      style: o.style,
+      size: o.size,
+      rng: rng.fork(`frame:${i}`),
+    });
   return { a: frame(0), b: frame(o.gap) };
 }

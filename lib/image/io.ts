@@ -58,7 +58,10 @@ function wrapSharpError(e: unknown, name: string): UserError {
 
 const ACCEPTED = new Set(["png", "jpeg", "jpg", "webp"]);
 
-async function open(src: ImageSource, opts: ReadOptions): Promise<{ img: sharp.Sharp; info: ImageInfo; name: string }> {
+async function open(
+  src: ImageSource,
+  opts: ReadOptions,
+): Promise<{ img: sharp.Sharp; info: ImageInfo; name: string }> {
   const name = srcName(src);
   const bytes = await loadBytes(src);
   if (bytes.length === 0) throw new UserError("empty file, not an image", name);
@@ -83,7 +86,14 @@ async function open(src: ImageSource, opts: ReadOptions): Promise<{ img: sharp.S
   return {
     img,
     name,
-    info: { width, height, channels: meta.channels ?? 0, hasAlpha: !!meta.hasAlpha, format: meta.format, depth },
+    info: {
+      width,
+      height,
+      channels: meta.channels ?? 0,
+      hasAlpha: !!meta.hasAlpha,
+      format: meta.format,
+      depth,
+    },
   };
 }
 
@@ -111,15 +121,23 @@ async function raw(img: sharp.Sharp, name: string): Promise<{ data: Uint8Array; 
  */
 export async function readGray(src: ImageSource, opts: ReadOptions = {}): Promise<GrayImage> {
   const { img, name } = await open(src, opts);
-  const { data, info } = await raw(img.flatten({ background: "#ffffff" }).grayscale().toColourspace("b-w"), name);
-  if (info.channels !== 1) throw new UserError(`expected 1 channel after conversion, got ${info.channels}`, name);
+  const { data, info } = await raw(
+    img.flatten({ background: "#ffffff" }).grayscale().toColourspace("b-w"),
+    name,
+  );
+  if (info.channels !== 1) {
+    throw new UserError(`expected 1 channel after conversion, got ${info.channels}`, name);
+  }
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 
 /** Reads an image as 8-bit RGB, alpha flattened onto white. */
 export async function readRgb(src: ImageSource, opts: ReadOptions = {}): Promise<RgbImage> {
   const { img, name } = await open(src, opts);
-  const { data, info } = await raw(img.flatten({ background: "#ffffff" }).toColourspace("srgb").removeAlpha(), name);
+  const { data, info } = await raw(
+    img.flatten({ background: "#ffffff" }).toColourspace("srgb").removeAlpha(),
+    name,
+  );
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 
@@ -155,7 +173,9 @@ export function encodeSegRgb(map: LabelMap): RgbImage {
   const out = new Uint8Array(n * 3);
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     const v = map.data[i];
-    if (v < 0 || v >= 1 << 24) throw new RangeError(`encodeSegRgb: id ${v} at pixel ${i} is outside [0, 2^24)`);
+    if (v < 0 || v >= 1 << 24) {
+      throw new RangeError(`encodeSegRgb: id ${v} at pixel ${i} is outside [0, 2^24)`);
+    }
     out[j] = (v >> 16) & 255;
     out[j + 1] = (v >> 8) & 255;
     out[j + 2] = v & 255;
@@ -178,7 +198,9 @@ export async function readLabel16(src: ImageSource, opts: ReadOptions = {}): Pro
   let buf: Uint8Array;
   let info: sharp.OutputInfo;
   try {
-    const r = await img.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({ resolveWithObject: true });
+    const r = await img.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({
+      resolveWithObject: true,
+    });
     buf = new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length);
     info = r.info;
   } catch (e) {
@@ -195,7 +217,9 @@ export async function encodeLabel16(map: LabelMap): Promise<Uint8Array> {
   const u16 = new Uint16Array(n);
   for (let i = 0; i < n; i++) {
     const v = map.data[i];
-    if (v < 0 || v > 65535) throw new RangeError(`encodeLabel16: value ${v} at pixel ${i} is outside [0, 65535]`);
+    if (v < 0 || v > 65535) {
+      throw new RangeError(`encodeLabel16: value ${v} at pixel ${i} is outside [0, 65535]`);
+    }
     u16[i] = v;
   }
   const buf = await sharp(u16, { raw: { width: map.width, height: map.height, channels: 1 } })

@@ -61,12 +61,20 @@ Deno.test("bad files get one-line errors that name them", async () => {
   await Deno.writeFile(`${dir}/empty.png`, new Uint8Array());
   await assertRejects(() => readGray(`${dir}/empty.png`), UserError, "empty file");
   // A PNG cut in half: the header is fine, the pixels are not.
-  await writePng(`${dir}/full.png`, { width: 64, height: 64, data: crypto.getRandomValues(new Uint8Array(64 * 64)) });
+  await writePng(`${dir}/full.png`, {
+    width: 64,
+    height: 64,
+    data: crypto.getRandomValues(new Uint8Array(64 * 64)),
+  });
   const full = await Deno.readFile(`${dir}/full.png`);
   await Deno.writeFile(`${dir}/cut.png`, full.slice(0, full.length >> 1));
   const e = await assertRejects(() => readGray(`${dir}/cut.png`), UserError);
   assert(e.message.startsWith(`${dir}/cut.png:`), e.message);
   // Larger than the limit.
-  await assertRejects(() => readGray(`${dir}/full.png`, { maxSide: 32 }), UserError, "larger than the 32-px limit");
+  await assertRejects(
+    () => readGray(`${dir}/full.png`, { maxSide: 32 }),
+    UserError,
+    "larger than the 32-px limit",
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -62,7 +62,9 @@ export function patchOfPixel(box: Letterbox, patch: number, x: number, y: number
 export function patchIndexMap(box: Letterbox, patch: number): Int32Array {
   const g = gridSide(box, patch);
   const cols = new Int32Array(box.srcWidth);
-  for (let x = 0; x < box.srcWidth; x++) cols[x] = Math.min(g - 1, Math.floor(((x + 0.5 + box.padX) * box.scale) / patch));
+  for (let x = 0; x < box.srcWidth; x++) {
+    cols[x] = Math.min(g - 1, Math.floor(((x + 0.5 + box.padX) * box.scale) / patch));
+  }
   const out = new Int32Array(box.srcWidth * box.srcHeight);
   for (let y = 0; y < box.srcHeight; y++) {
     const row = Math.min(g - 1, Math.floor(((y + 0.5 + box.padY) * box.scale) / patch));
@@ -76,7 +78,12 @@ export function patchIndexMap(box: Letterbox, patch: number): Int32Array {
  * The rectangle [x0, x1) x [y0, y1) of original pixels that patch (row, col) covers, clipped to the image
  * (empty for patches that lie wholly in the padding).
  */
-export function patchRect(box: Letterbox, patch: number, row: number, col: number) {
+export function patchRect(
+  box: Letterbox,
+  patch: number,
+  row: number,
+  col: number,
+): { x0: number; x1: number; y0: number; y1: number } {
   const inv = 1 / box.scale;
   const clip = (v: number, hi: number) => Math.max(0, Math.min(hi, Math.round(v)));
   return {

@@ -19,7 +19,9 @@ Deno.test("patch mapping agrees with patchRect and patchIndexMap (worked case)",
   // Original pixel (99,49): input ((99.5)*.32, (74.5)*.32) = (31.84, 23.84) -> row 2, col 3.
   assertEquals(patchOfPixel(box, 8, 99, 49), 11);
   const map = patchIndexMap(box, 8);
-  for (const [x, y] of [[0, 0], [99, 49], [40, 10], [63, 30]]) assertEquals(map[y * 100 + x], patchOfPixel(box, 8, x, y));
+  for (const [x, y] of [[0, 0], [99, 49], [40, 10], [63, 30]]) {
+    assertEquals(map[y * 100 + x], patchOfPixel(box, 8, x, y));
+  }
   // The rectangle of patch (1, 0) holds pixel (0,0); row 0 lies in the padding (empty).
   const r = patchRect(box, 8, 1, 0);
   assertEquals([r.x0, r.x1, r.y0, r.y1], [0, 25, 0, 25]);

@@ -29,7 +29,11 @@ export interface ColorizePairOptions {
 }
 
 /** Defaults of {@link colorizePair}. */
-export const COLORIZE_PAIR_DEFAULTS: ColorizePairOptions = { refRegions: "line", fallback: "best", match: {} };
+export const COLORIZE_PAIR_DEFAULTS: ColorizePairOptions = {
+  refRegions: "line",
+  fallback: "best",
+  match: {},
+};
 
 /** What {@link colorizePair} returns. */
 export interface ColorizePairResult {
@@ -42,11 +46,16 @@ export interface ColorizePairResult {
 }
 
 /** Line art from a colour frame: near-black pixels are strokes (PBC colour frames draw their lines black). */
-export function lineFromColor(color: RgbImage, blackThreshold = COLOR_REGION_DEFAULTS.blackThreshold): GrayImage {
+export function lineFromColor(
+  color: RgbImage,
+  blackThreshold = COLOR_REGION_DEFAULTS.blackThreshold,
+): GrayImage {
   const n = color.width * color.height;
   const data = new Uint8Array(n);
   const d = color.data;
-  for (let i = 0; i < n; i++) data[i] = Math.max(d[3 * i], d[3 * i + 1], d[3 * i + 2]) < blackThreshold ? 0 : 255;
+  for (let i = 0; i < n; i++) {
+    data[i] = Math.max(d[3 * i], d[3 * i + 1], d[3 * i + 2]) < blackThreshold ? 0 : 255;
+  }
   return { width: color.width, height: color.height, data };
 }
 
@@ -99,7 +108,9 @@ export function colorizationScores(
   inkThreshold = 160,
 ): { pixel: Accuracy; region: Accuracy } {
   if (gt.width !== tgtLine.width || gt.height !== tgtLine.height) {
-    throw new RangeError(`colorizationScores: gt ${gt.width}x${gt.height} vs line ${tgtLine.width}x${tgtLine.height}`);
+    throw new RangeError(
+      `colorizationScores: gt ${gt.width}x${gt.height} vs line ${tgtLine.width}x${tgtLine.height}`,
+    );
   }
   const notLine = new Uint8Array(tgtLine.width * tgtLine.height);
   for (let i = 0; i < notLine.length; i++) notLine[i] = tgtLine.data[i] >= inkThreshold ? 1 : 0;

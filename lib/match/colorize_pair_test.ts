@@ -8,7 +8,9 @@ Deno.test("colorizePair paints the toy target from its reference with the oracle
   const sim = oracleSimilarity(a, b);
   const regionAcc: Record<string, number> = {};
   for (const mode of ["lines", "patches"] as const) {
-    const { painted, fills, match } = colorizePair(a.color, a.line, b.line, sim, { match: { regions: mode } });
+    const { painted, fills, match } = colorizePair(a.color, a.line, b.line, sim, {
+      match: { regions: mode },
+    });
     assertEquals([painted.width, painted.height], [256, 256]);
     assert(match.matches.length > 0, `${mode}: no matches`);
     const { pixel, region } = colorizationScores(fills, b.color, b.line);
@@ -20,7 +22,9 @@ Deno.test("colorizePair paints the toy target from its reference with the oracle
     for (let i = 0; i < b.line.data.length; i++) {
       if (b.line.data[i] === 0) {
         ink++;
-        if (painted.data[3 * i] === 0 && painted.data[3 * i + 1] === 0 && painted.data[3 * i + 2] === 0) inkKept++;
+        if (painted.data[3 * i] === 0 && painted.data[3 * i + 1] === 0 && painted.data[3 * i + 2] === 0) {
+          inkKept++;
+        }
       }
     }
     assertEquals(inkKept, ink);
@@ -44,5 +48,14 @@ Deno.test("lineFromColor takes near-black pixels as strokes; mismatched sizes ar
   const c = { width: 3, height: 1, data: Uint8Array.from([0, 0, 0, 200, 10, 10, 30, 30, 30]) };
   assertEquals(Array.from(lineFromColor(c, 60).data), [0, 255, 0]);
   const { a, b } = toyPair(64, 1);
-  assertThrows(() => colorizePair(b.color, { ...a.line, width: 10, height: 10, data: new Uint8Array(100) }, b.line, oracleSimilarity(a, b)), RangeError);
+  assertThrows(
+    () =>
+      colorizePair(
+        b.color,
+        { ...a.line, width: 10, height: 10, data: new Uint8Array(100) },
+        b.line,
+        oracleSimilarity(a, b),
+      ),
+    RangeError,
+  );
 });

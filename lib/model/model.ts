@@ -29,7 +29,7 @@ import {
   pairGram,
   residual,
 } from "./ops.ts";
-import type { PairSimilarity } from "./similarity.ts";
+import type { PairSimilarity, PairTokens } from "./similarity.ts";
 
 /** ImageNet channel statistics (RGB), for the 3-channel input mode. */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
@@ -252,6 +252,17 @@ export class PatchSimilarityModel {
    * @returns [images * N, d]
    */
   features(patches: tf.Tensor2D, images: number): tf.Tensor2D {
+    return l2normalize(this.tokens(patches, images));
+  }
+
+  /**
+   * The final tokens before L2 normalisation (what the release averages 2x2 for its 32-px patches). Call inside
+   * `tf.tidy` (or a gradient function).
+   *
+   * @param patches [images * N, P] from {@link patchify}, images = 2 * pairs, ordered a0, b0, a1, b1, ...
+   * @returns [images * N, d]
+   */
+  tokens(patches: tf.Tensor2D, images: number): tf.Tensor2D {
     const c = this.config, N = tokensOf(c);
     if (patches.shape[0] !== images * N || patches.shape[1] !== patchDim(c)) {
       throw new Error(
@@ -268,7 +279,7 @@ export class PatchSimilarityModel {
       x = this.#block(x, pc, cross);
     }
     if (c.finalNorm) x = layerNorm(x, g("norm.g") as tf.Tensor1D, g("norm.b") as tf.Tensor1D, c.lnEps);
-    return l2normalize(x);
+    return x;
   }
 
   /**
@@ -303,6 +314,34 @@ export class PatchSimilarityModel {
     const cosine = this.cosineBatch([a.image.data, b.image.data]);
     const grid = gridOf(c);
     return { grid, n: grid * grid, patch: c.patch, cosine, boxA: a.box, boxB: b.box };
+  }
+
+  /**
+   * The final tokens of two line-art images before L2 normalisation, [2N, d] (a's then b's), for pooling them
+   * into coarser patches as the release does (`pooledSimilarity` in lib/eval/predictors.ts).
+   *
+   * @example
+   * ```ts
+   * const t = await model.pairTokens(lineA, lineB); // t.tokens: Float32Array [2N * d]
+   * ```
+   */
+  // deno-lint-ignore require-await
+  async pairTokens(lineA: GrayImage, lineB: GrayImage): Promise<PairTokens> {
+    const c = this.config;
+    const a = letterbox(lineA, c.inputSize), b = letterbox(lineB, c.inputSize);
+    const data = patchify([a.image.data, b.image.data], c);
+    const tokens = tf.tidy(() =>
+      this.tokens(tf.tensor2d(data, [2 * tokensOf(c), patchDim(c)]), 2).dataSync() as Float32Array
+    ); // [2N, d]
+    return {
+      tokens,
+      dim: c.dim,
+      grid: gridOf(c),
+      patch: c.patch,
+      boxA: a.box,
+      boxB: b.box,
+      normalized: false,
+    };
   }
 
   /** Frees the variables. */

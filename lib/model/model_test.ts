@@ -69,6 +69,29 @@ Deno.test("similarity: [2N, 2N] cosine, unit diagonal, symmetric; letterboxes an
   m.dispose();
 });
 
+Deno.test("pairTokens: unnormalised tokens whose normalised Gram is the similarity; no tensor leaks", async () => {
+  const m = PatchSimilarityModel.create(tiny, 2);
+  const rng = new Rng(9);
+  const a = randomLine(rng, 40, 40), b = randomLine(rng, 32, 24);
+  const before = tf.memory().numTensors;
+  const t = await m.pairTokens(a, b);
+  assertEquals(tf.memory().numTensors, before);
+  assertEquals([t.dim, t.grid, t.normalized, t.tokens.length], [8, 2, false, 8 * 8]);
+  const sim = await m.similarity(a, b);
+  const norm = (i: number) => Math.hypot(...t.tokens.subarray(i * 8, i * 8 + 8));
+  let unit = true;
+  for (let i = 0; i < 8; i++) {
+    if (Math.abs(norm(i) - 1) > 1e-3) unit = false;
+    for (let j = 0; j < 8; j++) {
+      let dot = 0;
+      for (let k = 0; k < 8; k++) dot += t.tokens[i * 8 + k] * t.tokens[j * 8 + k];
+      assertAlmostEquals(dot / (norm(i) * norm(j)), sim.cosine[i * 8 + j], 1e-4);
+    }
+  }
+  assert(!unit, "tokens are returned before L2 normalisation");
+  m.dispose();
+});
+
 Deno.test("similarity: swapping the two images swaps the blocks (shared weights in both directions)", async () => {
   const m = PatchSimilarityModel.create(tiny, 2);
   const rng = new Rng(6);

@@ -29,6 +29,22 @@ export interface PairSimilarity {
   boxB: Letterbox;
 }
 
+/** The final tokens of a pair, before or after L2 normalisation (for pooling into coarser patches). */
+export interface PairTokens {
+  /** [2N, d] row-major: image a's N tokens then image b's, each row-major over the grid. */
+  tokens: Float32Array;
+  /** Token width d. */
+  dim: number;
+  /** Patches per side of each image's grid (N = grid^2). */
+  grid: number;
+  /** Patch side in model-input pixels. */
+  patch: number;
+  boxA: Letterbox;
+  boxB: Letterbox;
+  /** false: the tokens before L2 normalisation (what the release pools); true: already L2-normalised features. */
+  normalized: boolean;
+}
+
 /** Score transforms from cosine to [0, 1]. */
 export type ScoreKind = "sigmoid" | "softmax";
 
@@ -44,7 +60,9 @@ export type ScoreKind = "sigmoid" | "softmax";
  * ```
  */
 export function scoreMatrix(cosine: Float32Array, size: number, kind: ScoreKind, tau = 0.07): Float32Array {
-  if (cosine.length !== size * size) throw new RangeError(`scoreMatrix: ${cosine.length} values is not ${size}^2`);
+  if (cosine.length !== size * size) {
+    throw new RangeError(`scoreMatrix: ${cosine.length} values is not ${size}^2`);
+  }
   const out = new Float32Array(cosine.length);
   if (kind === "sigmoid") {
     for (let i = 0; i < cosine.length; i++) out[i] = 1 / (1 + Math.exp(-cosine[i]));

@@ -39,7 +39,7 @@ import {
   SMALL_MERGE_DEFAULTS,
   type SmallMergeOptions,
 } from "./small_merge.ts";
-import { scratchFloat32, scratchInt32, scratchUint16, scratchUint8 } from "./scratch.ts";
+import { scratchFloat32, scratchInt32, scratchUint8 } from "./scratch.ts";
 import { UnionFind } from "./union_find.ts";
 import { membershipFromPixels } from "./vote.ts";
 import { watershed } from "./watershed.ts";

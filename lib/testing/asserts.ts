@@ -48,7 +48,11 @@ export function assertArrayAlmostEquals(
 }
 
 /** Runs `fn`, expects it to throw an instance of `cls` whose message contains `includes`. */
-export function assertThrows(fn: () => unknown, cls: abstract new (...a: any[]) => Error = Error, includes?: string): Error {
+export function assertThrows(
+  fn: () => unknown,
+  cls: abstract new (...a: any[]) => Error = Error,
+  includes?: string,
+): Error {
   try {
     fn();
   } catch (e) {
@@ -77,7 +81,9 @@ function checkError(e: unknown, cls: abstract new (...a: any[]) => Error, includ
   }
   if (includes !== undefined && !e.message.includes(includes)) {
     throw new nodeAssert.AssertionError({
-      message: `expected the error message to contain ${JSON.stringify(includes)}, got ${JSON.stringify(e.message)}`,
+      message: `expected the error message to contain ${JSON.stringify(includes)}, got ${
+        JSON.stringify(e.message)
+      }`,
     });
   }
   return e;

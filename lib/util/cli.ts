@@ -38,7 +38,10 @@ export interface ParsedArgs {
 /** Help text for a command. */
 export function usage(spec: CommandSpec): string {
   const lines = [`${spec.name}: ${spec.summary}`, "", `usage: ${spec.usage}`, "", "options:"];
-  const entries = Object.entries({ ...spec.options, help: { type: "boolean", help: "show this help" } as OptionSpec });
+  const entries = Object.entries({
+    ...spec.options,
+    help: { type: "boolean", help: "show this help" } as OptionSpec,
+  });
   for (const [name, o] of entries) {
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? " <v>" : ""}`;
     const def = o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : "";
@@ -60,11 +63,16 @@ export function usage(spec: CommandSpec): string {
  * ```
  */
 export function parseCommand(args: string[], spec: CommandSpec): ParsedArgs {
-  const options: Record<string, { type: "string" | "boolean"; short?: string; default?: string | boolean }> = {
-    help: { type: "boolean", short: "h" },
-  };
+  const options: Record<string, { type: "string" | "boolean"; short?: string; default?: string | boolean }> =
+    {
+      help: { type: "boolean", short: "h" },
+    };
   for (const [name, o] of Object.entries(spec.options)) {
-    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) };
+    options[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    };
   }
   let parsed;
   try {
@@ -104,10 +112,16 @@ export function num(
   }
   const v = Number(raw);
   if (!Number.isFinite(v) || (opts.integer && !Number.isInteger(v))) {
-    throw new UserError(`--${name} must be ${opts.integer ? "an integer" : "a number"}, got ${JSON.stringify(raw)}`);
+    throw new UserError(
+      `--${name} must be ${opts.integer ? "an integer" : "a number"}, got ${JSON.stringify(raw)}`,
+    );
   }
-  if (opts.min !== undefined && v < opts.min) throw new UserError(`--${name} must be >= ${opts.min}, got ${v}`);
-  if (opts.max !== undefined && v > opts.max) throw new UserError(`--${name} must be <= ${opts.max}, got ${v}`);
+  if (opts.min !== undefined && v < opts.min) {
+    throw new UserError(`--${name} must be >= ${opts.min}, got ${v}`);
+  }
+  if (opts.max !== undefined && v > opts.max) {
+    throw new UserError(`--${name} must be <= ${opts.max}, got ${v}`);
+  }
   return v;
 }
 

@@ -22,11 +22,15 @@ Deno.test("guardOutput refuses an existing path unless forced", async () => {
 Deno.test("stageDir leaves nothing behind when the build fails, and replaces only with force", async () => {
   const dir = await Deno.makeTempDir();
   const out = `${dir}/ds`;
-  await assertRejects(() =>
-    stageDir(out, {}, async (tmp) => {
-      await Deno.writeTextFile(`${tmp}/half`, "x");
-      throw new Error("boom");
-    }), Error, "boom");
+  await assertRejects(
+    () =>
+      stageDir(out, {}, async (tmp) => {
+        await Deno.writeTextFile(`${tmp}/half`, "x");
+        throw new Error("boom");
+      }),
+    Error,
+    "boom",
+  );
   assertEquals(await exists(out), false);
   assertEquals(await listDir(dir), []);
   await stageDir(out, {}, async (tmp) => await Deno.writeTextFile(`${tmp}/v`, "1"));

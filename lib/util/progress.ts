@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { LiveDisplay, inNotebook } from "./jupyter.ts";
+import { inNotebook, LiveDisplay } from "./jupyter.ts";
 
 /** Options of a {@link Progress}. */
 export interface ProgressOptions {
@@ -27,7 +27,9 @@ export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}` : `${m}:${String(r).padStart(2, "0")}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
+    : `${m}:${String(r).padStart(2, "0")}`;
 }
 
 function detectMode(): NonNullable<ProgressOptions["mode"]> {

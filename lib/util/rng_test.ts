@@ -19,7 +19,8 @@ Deno.test("Rng: state round trip continues the same stream", () => {
 
 Deno.test("Rng: uniform and normal moments are close to theory", () => {
   const r = new Rng(1);
-  let s = 0, s2 = 0, n = 200_000, ns = 0, ns2 = 0;
+  const n = 200_000;
+  let s = 0, s2 = 0, ns = 0, ns2 = 0;
   for (let i = 0; i < n; i++) {
     const u = r.float();
     s += u;

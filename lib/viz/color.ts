@@ -89,7 +89,11 @@ export function paintLabels(map: LabelMap, opts: PaintOptions = {}): RgbImage {
 }
 
 /** Darkens `rgb` where `line` has ink (value < threshold): strokes drawn over a painted map. */
-export function overlayLines(rgb: RgbImage, line: { width: number; height: number; data: Uint8Array }, threshold = 128): RgbImage {
+export function overlayLines(
+  rgb: RgbImage,
+  line: { width: number; height: number; data: Uint8Array },
+  threshold = 128,
+): RgbImage {
   if (rgb.width !== line.width || rgb.height !== line.height) {
     throw new RangeError(`overlayLines: ${rgb.width}x${rgb.height} vs ${line.width}x${line.height}`);
   }

@@ -15,7 +15,13 @@ type AnyImage = GrayImage | RgbImage | RgbaImage;
 async function pngBase64(img: AnyImage, maxSide?: number): Promise<string> {
   const channels = img.data.length / (img.width * img.height) as 1 | 3 | 4;
   let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels } });
-  if (maxSide && Math.max(img.width, img.height) > maxSide) s = s.resize({ width: img.width >= img.height ? maxSide : undefined, height: img.height > img.width ? maxSide : undefined, kernel: "nearest" });
+  if (maxSide && Math.max(img.width, img.height) > maxSide) {
+    s = s.resize({
+      width: img.width >= img.height ? maxSide : undefined,
+      height: img.height > img.width ? maxSide : undefined,
+      kernel: "nearest",
+    });
+  }
   return (await s.png().toBuffer()).toString("base64");
 }
 
@@ -45,12 +51,21 @@ export async function showImages(images: AnyImage[], opts: ShowImageOptions = {}
     return `<figure style="margin:4px;display:inline-block;text-align:center"><img src="data:image/png;base64,${b64}" style="width:${width}px;image-rendering:auto"/><figcaption style="font-size:12px">${cap}</figcaption></figure>`;
   }));
   const text = `[${images.length} image(s)${opts.titles ? ": " + opts.titles.join(", ") : ""}]`;
-  if (!(await display({ "text/html": `<div>${cells.join("")}</div>`, "text/plain": text }))) console.log(text);
+  if (!(await display({ "text/html": `<div>${cells.join("")}</div>`, "text/plain": text }))) {
+    console.log(text);
+  }
 }
 
 /** Shows one image. */
-export function showImage(img: AnyImage, opts: { title?: string; width?: number; maxSide?: number } = {}): Promise<void> {
-  return showImages([img], { titles: opts.title ? [opts.title] : undefined, width: opts.width, maxSide: opts.maxSide });
+export function showImage(
+  img: AnyImage,
+  opts: { title?: string; width?: number; maxSide?: number } = {},
+): Promise<void> {
+  return showImages([img], {
+    titles: opts.title ? [opts.title] : undefined,
+    width: opts.width,
+    maxSide: opts.maxSide,
+  });
 }
 
 /** The MIME bundle of a figure: plotly JSON for interactive front ends, SVG for everything else. */
@@ -58,7 +73,9 @@ export async function figureBundle(fig: Figure): Promise<Record<string, unknown>
   return {
     "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
     "image/svg+xml": await renderSvg(fig),
-    "text/plain": `[plot: ${typeof fig.layout.title === "string" ? fig.layout.title : fig.layout.title?.text ?? "figure"}]`,
+    "text/plain": `[plot: ${
+      typeof fig.layout.title === "string" ? fig.layout.title : fig.layout.title?.text ?? "figure"
+    }]`,
   };
 }
 
@@ -97,7 +114,9 @@ function cell(v: unknown): string {
 }
 
 /** Markdown for a table given as rows of objects (columns from the first row) or as a header + rows. */
-export function markdownTable(rows: Record<string, unknown>[] | { header: string[]; rows: unknown[][] }): string {
+export function markdownTable(
+  rows: Record<string, unknown>[] | { header: string[]; rows: unknown[][] },
+): string {
   const header = Array.isArray(rows) ? Object.keys(rows[0] ?? {}) : rows.header;
   const body = Array.isArray(rows) ? rows.map((r) => header.map((h) => r[h])) : rows.rows;
   return [
@@ -108,7 +127,9 @@ export function markdownTable(rows: Record<string, unknown>[] | { header: string
 }
 
 /** Shows a table (markdown). */
-export async function showTable(rows: Record<string, unknown>[] | { header: string[]; rows: unknown[][] }): Promise<void> {
+export async function showTable(
+  rows: Record<string, unknown>[] | { header: string[]; rows: unknown[][] },
+): Promise<void> {
   const md = markdownTable(rows);
   if (!(await display({ "text/markdown": md, "text/plain": md }))) console.log(md);
 }

@@ -58,7 +58,13 @@ export function titleText(t: string | { text: string } | undefined): string {
  */
 export function lineFigure(
   series: { name: string; x: number[]; y: number[]; dash?: boolean }[],
-  opts: { title?: string; xTitle?: string; yTitle?: string; yRange?: [number, number]; xRange?: [number, number] } = {},
+  opts: {
+    title?: string;
+    xTitle?: string;
+    yTitle?: string;
+    yRange?: [number, number];
+    xRange?: [number, number];
+  } = {},
 ): Figure {
   return {
     data: series.map((s) => ({
@@ -90,7 +96,11 @@ export function prCurveFigure(
       x: Array.from(c.recall),
       y: Array.from(c.precision),
     })),
-    layout: { title, xaxis: { title: "recall", range: [0, 1] }, yaxis: { title: "precision", range: [0, 1.02] } },
+    layout: {
+      title,
+      xaxis: { title: "recall", range: [0, 1] },
+      yaxis: { title: "precision", range: [0, 1.02] },
+    },
   };
 }
 
@@ -107,7 +117,12 @@ export function histogramFigure(
       nbinsx: opts.nbins ?? 30,
       opacity: samples.length > 1 ? 0.6 : 1,
     })),
-    layout: { title: opts.title, xaxis: { title: opts.xTitle }, yaxis: { title: "count" }, barmode: "overlay" },
+    layout: {
+      title: opts.title,
+      xaxis: { title: opts.xTitle },
+      yaxis: { title: "count" },
+      barmode: "overlay",
+    },
   };
 }
 

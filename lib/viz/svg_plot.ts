@@ -48,7 +48,10 @@ export function histogramBins(values: number[], nbins: number): Bin[] {
     hi += 0.5;
   }
   const w = (hi - lo) / nbins;
-  const bins: Bin[] = Array.from({ length: nbins }, (_, i) => ({ lo: lo + i * w, hi: lo + (i + 1) * w, n: 0 }));
+  const bins: Bin[] = Array.from(
+    { length: nbins },
+    (_, i) => ({ lo: lo + i * w, hi: lo + (i + 1) * w, n: 0 }),
+  );
   for (const v of finite) bins[Math.min(nbins - 1, Math.floor((v - lo) / w))].n++;
   return bins;
 }
@@ -62,10 +65,18 @@ function colorOf(t: Trace, i: number): string {
 
 function viridis(t: number): [number, number, number] {
   // Five-stop approximation of matplotlib's viridis.
-  const stops: [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  const stops: [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [
+    253,
+    231,
+    37,
+  ]];
   const x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(x)), f = x - i;
-  return [0, 1, 2].map((k) => Math.round(stops[i][k] * (1 - f) + stops[i + 1][k] * f)) as [number, number, number];
+  return [0, 1, 2].map((k) => Math.round(stops[i][k] * (1 - f) + stops[i + 1][k] * f)) as [
+    number,
+    number,
+    number,
+  ];
 }
 
 /**
@@ -135,13 +146,16 @@ export async function renderSvg(fig: Figure): Promise<string> {
   }
   const reversed = heat !== undefined;
   const sx = (v: number) => M.l + ((v - xlo) / (xhi - xlo)) * pw;
-  const sy = (v: number) => reversed ? M.t + ((v - ylo) / (yhi - ylo)) * ph : M.t + ph - ((v - ylo) / (yhi - ylo)) * ph;
+  const sy = (v: number) =>
+    reversed ? M.t + ((v - ylo) / (yhi - ylo)) * ph : M.t + ph - ((v - ylo) / (yhi - ylo)) * ph;
 
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
   if (heat?.z) {
     const z = heat.z, rows = z.length, cols = z[0].length;
     let lo = Infinity, hi = -Infinity;
-    for (const row of z) for (const v of row) if (Number.isFinite(v)) (lo = Math.min(lo, v), hi = Math.max(hi, v));
+    for (const row of z) {
+      for (const v of row) if (Number.isFinite(v)) (lo = Math.min(lo, v), hi = Math.max(hi, v));
+    }
     const px = new Uint8Array(rows * cols * 3);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
@@ -151,12 +165,18 @@ export async function renderSvg(fig: Figure): Promise<string> {
     }
     const png = await sharp(px, { raw: { width: cols, height: rows, channels: 3 } }).png().toBuffer();
     parts.push(
-      `<image x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png.toString("base64")}"/>`,
+      `<image x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${
+        png.toString("base64")
+      }"/>`,
     );
     // Colour bar.
     for (let k = 0; k < 20; k++) {
       const [R, G, B] = viridis(k / 19);
-      parts.push(`<rect x="${M.l + pw + 12}" y="${M.t + ph - (k + 1) * ph / 20}" width="14" height="${ph / 20 + 0.5}" fill="rgb(${R},${G},${B})"/>`);
+      parts.push(
+        `<rect x="${M.l + pw + 12}" y="${M.t + ph - (k + 1) * ph / 20}" width="14" height="${
+          ph / 20 + 0.5
+        }" fill="rgb(${R},${G},${B})"/>`,
+      );
     }
     parts.push(`<text x="${M.l + pw + 30}" y="${M.t + 10}" font-size="11">${fmt(hi)}</text>`);
     parts.push(`<text x="${M.l + pw + 30}" y="${M.t + ph}" font-size="11">${fmt(lo)}</text>`);
@@ -171,11 +191,17 @@ export async function renderSvg(fig: Figure): Promise<string> {
     }
     if (categories) {
       (categories as string[]).forEach((c, i) => {
-        parts.push(`<text x="${sx(i + 0.5)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${esc(c)}</text>`);
+        parts.push(
+          `<text x="${sx(i + 0.5)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${
+            esc(c)
+          }</text>`,
+        );
       });
     } else {
       for (const v of niceTicks(xlo, xhi)) {
-        parts.push(`<text x="${sx(v)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`);
+        parts.push(
+          `<text x="${sx(v)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`,
+        );
       }
     }
   }
@@ -188,14 +214,20 @@ export async function renderSvg(fig: Figure): Promise<string> {
       for (const b of hist.get(i) ?? []) {
         const y = sy(b.n);
         parts.push(
-          `<rect x="${sx(b.lo)}" y="${y}" width="${Math.max(0, sx(b.hi) - sx(b.lo) - 1)}" height="${M.t + ph - y}" fill="${color}" fill-opacity="${t.opacity ?? 1}"/>`,
+          `<rect x="${sx(b.lo)}" y="${y}" width="${Math.max(0, sx(b.hi) - sx(b.lo) - 1)}" height="${
+            M.t + ph - y
+          }" fill="${color}" fill-opacity="${t.opacity ?? 1}"/>`,
         );
       }
     } else if (t.type === "bar") {
       const k = bars.indexOf(t), bw = 0.8 / bars.length;
       (t.y ?? []).forEach((v, j) => {
         const x0 = sx(j + 0.1 + k * bw), x1 = sx(j + 0.1 + (k + 1) * bw);
-        parts.push(`<rect x="${x0}" y="${Math.min(sy(v), sy(0))}" width="${x1 - x0}" height="${Math.abs(sy(0) - sy(v))}" fill="${color}"/>`);
+        parts.push(
+          `<rect x="${x0}" y="${Math.min(sy(v), sy(0))}" width="${x1 - x0}" height="${
+            Math.abs(sy(0) - sy(v))
+          }" fill="${color}"/>`,
+        );
       });
     } else if (t.type !== "heatmap") {
       const xs = (t.x ?? []).map(Number), ys = t.y ?? [];
@@ -203,11 +235,23 @@ export async function renderSvg(fig: Figure): Promise<string> {
       const mode = t.mode ?? "lines";
       if (mode.includes("lines") && pts.length > 1) {
         const d = pts.map(([x, y], j) => `${j ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("");
-        const dash = t.line?.dash === "dash" ? ` stroke-dasharray="6 4"` : t.line?.dash === "dot" ? ` stroke-dasharray="2 3"` : "";
-        parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${t.line?.width ?? 2}"${dash}/>`);
+        const dash = t.line?.dash === "dash"
+          ? ` stroke-dasharray="6 4"`
+          : t.line?.dash === "dot"
+          ? ` stroke-dasharray="2 3"`
+          : "";
+        parts.push(
+          `<path d="${d}" fill="none" stroke="${color}" stroke-width="${t.line?.width ?? 2}"${dash}/>`,
+        );
       }
       if (mode.includes("markers") || pts.length === 1) {
-        for (const [x, y] of pts) parts.push(`<circle cx="${sx(x)}" cy="${sy(y)}" r="${t.marker?.size ? t.marker.size / 2 : 3}" fill="${color}"/>`);
+        for (const [x, y] of pts) {
+          parts.push(
+            `<circle cx="${sx(x)}" cy="${sy(y)}" r="${
+              t.marker?.size ? t.marker.size / 2 : 3
+            }" fill="${color}"/>`,
+          );
+        }
       }
     }
     if (t.type !== "heatmap" && (t.name || fig.data.length > 1)) legend.push([t.name ?? `trace ${i}`, color]);
@@ -215,14 +259,30 @@ export async function renderSvg(fig: Figure): Promise<string> {
   legend.forEach(([name, color], k) => {
     const y = M.t + 8 + k * 18;
     parts.push(`<rect x="${M.l + pw + 10}" y="${y - 8}" width="12" height="10" fill="${color}"/>`);
-    parts.push(`<text x="${M.l + pw + 28}" y="${y + 1}" font-size="11">${esc(name.length > 18 ? name.slice(0, 17) + "…" : name)}</text>`);
+    parts.push(
+      `<text x="${M.l + pw + 28}" y="${y + 1}" font-size="11">${
+        esc(name.length > 18 ? name.slice(0, 17) + "…" : name)
+      }</text>`,
+    );
   });
   const title = titleText(fig.layout.title);
-  if (title) parts.push(`<text x="${width / 2}" y="22" font-size="15" text-anchor="middle">${esc(title)}</text>`);
-  const xt = titleText(fig.layout.xaxis?.title), yt = titleText(fig.layout.yaxis?.title);
-  if (xt) parts.push(`<text x="${M.l + pw / 2}" y="${height - 10}" font-size="12" text-anchor="middle">${esc(xt)}</text>`);
-  if (yt) {
-    parts.push(`<text x="16" y="${M.t + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${M.t + ph / 2})">${esc(yt)}</text>`);
+  if (title) {
+    parts.push(`<text x="${width / 2}" y="22" font-size="15" text-anchor="middle">${esc(title)}</text>`);
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${parts.join("")}</svg>`;
+  const xt = titleText(fig.layout.xaxis?.title), yt = titleText(fig.layout.yaxis?.title);
+  if (xt) {
+    parts.push(
+      `<text x="${M.l + pw / 2}" y="${height - 10}" font-size="12" text-anchor="middle">${esc(xt)}</text>`,
+    );
+  }
+  if (yt) {
+    parts.push(
+      `<text x="16" y="${M.t + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${
+        M.t + ph / 2
+      })">${esc(yt)}</text>`,
+    );
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${
+    parts.join("")
+  }</svg>`;
 }
