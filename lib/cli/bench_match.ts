@@ -6,6 +6,14 @@
  * ratios (ours / scikit-image's: below 1 is faster), of the medians and of the fastest runs (the least disturbed
  * on a shared machine). The last line is one JSON object of the figures.
  *
+ * The model forward against PyTorch: our forward's pairs/s (one pair per call, batch 1: the median of the
+ * end-to-end runs' forward timings over every mode) beside the PyTorch peer's forward-only pairs/s at the
+ * model's shape and batch 1 (`../shared/bench/peer_torch.py ... infer`, bench_train.ts's `runPeer`, 2 threads), run in
+ * the middle of the end-to-end runs; the ratio (ours / PyTorch's: above 1 is faster); and the GFLOP/s both
+ * reach (bench_train.ts's `modelFlops`: matrix products only) against the machine's sgemm peak measured in this run
+ * (1024^3, at the start and the end; the higher one). The peer is skipped with a note when its script,
+ * python3-torch or the model's shape is missing (its JSON fields are then null), and with `--peer no`.
+ *
  * The pair: two frames (7 apart) of one procedurally generated character (`lib/generate`), rendered in memory
  * at the bench size from `--seed`, encoded as PNG (the I/O figure decodes them and encodes the outputs).
  *
@@ -18,9 +26,8 @@
  */
 import * as path from "node:path";
 import { encodeLabel16, encodePng, readGray } from "../image/io.ts";
-import { makeCharacter } from "../generate/character.ts";
-import { LINE_STYLES, type LineStyle, type RenderedFrame, renderFrame } from "../generate/frame.ts";
-import { makeSequence } from "../generate/pose.ts";
+import { LINE_STYLES } from "../generate/frame.ts";
+import { renderPair } from "../generate/pair.ts";
 import { block, type PairSimilarity, scoreMatrix } from "../model/similarity.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
 import { MATCH_DEFAULTS, matchPair, type MatchPairResult } from "../match/pipeline.ts";
@@ -31,15 +38,18 @@ import { membershipFromVote, patchVote } from "../regions/vote.ts";
 import { quantize, watershed } from "../regions/watershed.ts";
 import { choice, num, parseCommand, runMain, str } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
-import { Rng } from "../util/rng.ts";
 import { matchVisualization } from "../viz/match_vis.ts";
+// Types only: bench_train.ts (tfjs and the native BLAS) is imported when the command runs.
+import type { PeerRun } from "./bench_train.ts";
 
 const SPEC = {
   name: "bench:match",
   summary:
-    "ms per pair: forward / post-processing / matching / I/O; post-processing and watershed vs scikit-image",
+    "ms per pair: forward / post-processing / matching / I/O; post-processing and watershed vs scikit-image; " +
+    "model forward vs PyTorch (pairs/s, GFLOP/s against the sgemm peak)",
   usage:
-    "deno task bench:match [--size 512] [--repeats 5] [--regions all|patches|lines|hybrid] [--weights DIR]",
+    "deno task bench:match [--size 512] [--repeats 5] [--regions all|patches|lines|hybrid] [--weights DIR] " +
+    "[--peer yes|no]",
   options: {
     size: { type: "string" as const, help: "side of the drawings (pixels)", default: "512" },
     repeats: {
@@ -74,13 +84,19 @@ const SPEC = {
     },
     python: {
       type: "string" as const,
-      help: "python with scikit-image for the reference watershed",
+      help: "python with scikit-image (reference watershed) and torch (the PyTorch peer)",
       default: "/usr/bin/python3",
+    },
+    peer: {
+      type: "string" as const,
+      help: "time the PyTorch peer's forward (batch 1) at the model's shape: yes or no",
+      default: "yes",
     },
   },
   examples: [
     "deno task bench:match",
     "deno task bench:match --regions patches --repeats 10",
+    "deno task bench:match --regions patches --repeats 1 --peer no",
     "deno task bench:match --weights experiments/small-v1",
   ],
 };
@@ -107,26 +123,120 @@ export function encodeNpy(data: Uint16Array | Int32Array, rows: number, cols: nu
   return out;
 }
 
+/** The stream of the bench's pair in {@link renderPair} (frames 0 and 7 of one character, fixed by the seed). */
+export const BENCH_PAIR_STREAM = "bench:match";
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model forward against the PyTorch peer.
+
+/** Our model forward and the PyTorch peer's, as one run measured them. */
+export interface ForwardFigures {
+  /**
+   * Our forward's ms per pair: one pair per call (batch 1; letterbox, patchify, features, Gram matrix, read
+   * back), the median of the end-to-end runs' forward timings over every mode.
+   */
+  forwardMs: number;
+  /** Timed forward runs behind the median. */
+  forwardRuns: number;
+  /** FLOPs of one pair's forward (bench_train.ts's `modelFlops`: matrix products only). */
+  flopsPerPair: number;
+  /** sgemm GFLOP/s at 1024^3 in this run, the higher of start and end (null without a BLAS library). */
+  sgemmPeak: number | null;
+  /** The peer's forward-only run at the model's shape, batch 1; null when not asked for (`--peer no`). */
+  peer: PeerRun | null;
+}
+
+const roundTo = (x: number | null | undefined, digits: number): number | null =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : +x.toFixed(digits);
+const over = (a: number | null, b: number | null | undefined): number | null =>
+  a === null || b === null || b === undefined || !(b > 0) ? null : a / b;
+
+/** Pairs/s, GFLOP/s and shares of the sgemm peak of ours and the peer's (nulls where not measured). */
+function forwardRates(f: ForwardFigures) {
+  const ours = f.forwardMs > 0 ? 1000 / f.forwardMs : null, peer = f.peer?.pairsPerS ?? null;
+  const gflops = (pps: number | null) => (pps === null ? null : (pps * f.flopsPerPair) / 1e9);
+  const gOurs = gflops(ours), gPeer = gflops(peer);
+  return {
+    ours,
+    peer,
+    ratio: over(ours, peer),
+    gOurs,
+    gPeer,
+    fOurs: over(gOurs, f.sgemmPeak),
+    fPeer: over(gPeer, f.sgemmPeak),
+  };
+}
+
 /**
- * The bench's drawing pair: frames 0 and 7 of one generated character, `size` px square, fixed by `seed`.
+ * The forward figures' JSON fields (merged into the benchmark's last line): ours always, the peer's and the
+ * ratio null when it was skipped or not run, the sgemm peak and shares of it null without a BLAS library.
  *
  * @example
  * ```ts
- * const { a, b } = benchPair(512, 0, "clean"); // a.line, b.line: GrayImage; a.seg, a.labelOfSeg: ground truth
+ * forwardReport({ forwardMs: 200, forwardRuns: 15, flopsPerPair: 2.248e9, sgemmPeak: 150, peer: null });
+ * // { infer_pairs_per_s: 5, peer_infer_pairs_per_s: null, infer_ratio: null, gflops_infer: 11.24, ... }
  * ```
  */
-export function benchPair(
-  size: number,
-  seed: number,
-  style: LineStyle,
-): { a: RenderedFrame; b: RenderedFrame } {
-  const gap = 7; // the PBC pairs' default gap (lib/data/pairs.ts)
-  const rng = new Rng(seed).fork("bench:match");
-  const spec = makeCharacter(rng.fork("spec"), "bench");
-  const seq = makeSequence(rng.fork("sequence"), gap + 1, size);
-  const frame = (i: number) =>
-    renderFrame(spec, seq.poses[i], seq.cameras[i], { style, size, rng: rng.fork(`frame:${i}`) });
-  return { a: frame(0), b: frame(gap) };
+export function forwardReport(f: ForwardFigures): Record<string, number | string | null> {
+  const r = forwardRates(f);
+  return {
+    infer_pairs_per_s: roundTo(r.ours, 3),
+    peer_infer_pairs_per_s: r.peer,
+    infer_ratio: roundTo(r.ratio, 3),
+    gflops_infer: roundTo(r.gOurs, 2),
+    sgemm_peak_gflops: roundTo(f.sgemmPeak, 1),
+    infer_peak_fraction: roundTo(r.fOurs, 4),
+    peer_gflops_infer: roundTo(r.gPeer, 2),
+    peer_infer_peak_fraction: roundTo(r.fPeer, 4),
+    gflop_per_pair_infer: roundTo(f.flopsPerPair / 1e9, 4),
+    infer_batch: 1,
+    peer_threads: f.peer?.threads ?? null,
+    peer_note: f.peer ? f.peer.note : "not run (--peer no)",
+  };
+}
+
+/**
+ * The forward table: ours and the peer's pairs/s, ms per pair, GFLOP/s and share of the sgemm peak, the ratio.
+ *
+ * @example
+ * ```ts
+ * console.log(formatForward(figures).join("\n"));
+ * ```
+ */
+export function formatForward(f: ForwardFigures): string[] {
+  const r = forwardRates(f);
+  const n = (x: number | null, d: number) => (x === null ? "-" : x.toFixed(d));
+  const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);
+  const row = (label: string, pps: number | null, g: number | null, frac: number | null) =>
+    `${label.padEnd(46)}${n(pps, 2).padStart(9)}${n(pps && 1000 / pps, 1).padStart(9)}${n(g, 1).padStart(9)}${
+      pct(frac).padStart(8)
+    }`;
+  const peak = f.sgemmPeak === null
+    ? "no BLAS library: no sgemm peak"
+    : `sgemm peak in this run ${f.sgemmPeak.toFixed(1)} GFLOP/s (1024^3, higher of start and end)`;
+  const lines = [
+    `model forward, one pair per call (batch 1), ${(f.flopsPerPair / 1e9).toFixed(3)} GFLOP per pair ` +
+    `(matrix products); ${peak}`,
+    `${"".padEnd(46)}${"pairs/s".padStart(9)}${"ms/pair".padStart(9)}${"GFLOP/s".padStart(9)}${
+      "%peak".padStart(8)
+    }`,
+    row(`ours, median of ${f.forwardRuns} end-to-end forward runs`, r.ours, r.gOurs, r.fOurs),
+  ];
+  if (f.peer === null) lines.push("PyTorch peer: not run (--peer no)");
+  else if (f.peer.pairsPerS === null) lines.push(`PyTorch: ${f.peer.note}`);
+  else {
+    const t = f.peer.threads;
+    lines.push(
+      row(`PyTorch, forward only, batch 1, ${t} thread${t > 1 ? "s" : ""}`, r.peer, r.gPeer, r.fPeer),
+    );
+    lines.push(`  (peer: ${f.peer.note})`);
+  }
+  lines.push(
+    `ratio ours / PyTorch (forward pairs/s, above 1: ours faster): ${
+      r.ratio === null ? "- (no peer figure)" : r.ratio.toFixed(2)
+    }`,
+  );
+  return lines;
 }
 
 const PY_WATERSHED = `
@@ -230,14 +340,23 @@ if (import.meta.main) {
     const weights = str(args, "weights");
     const simChoice = choice(args, "similarity", ["auto", "model", "oracle"] as const, "auto");
     const useOracle = simChoice === "oracle" || (simChoice === "auto" && !weights);
+    const peerOn = choice(args, "peer", ["yes", "no"] as const, "yes") === "yes";
 
     // Input pair, as PNG bytes (the I/O figure decodes them and encodes the outputs).
-    const { a, b } = benchPair(size, seed, style);
+    const { a, b } = renderPair({ size, seed, style, stream: BENCH_PAIR_STREAM });
     const pngA = await encodePng(a.line), pngB = await encodePng(b.line);
 
     // The model: trained (--weights) or a randomly initialised `small` one; its forward is always timed.
     const m = await import("../model/mod.ts");
     const backend = await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
+    const bt = await import("./bench_train.ts");
+    // The sgemm peak at the start and at the end of the run (the higher one: the least disturbed).
+    const peaks: number[] = [];
+    const peakNow = () => {
+      const p = bt.measurePeak();
+      if (p !== null) peaks.push(p);
+    };
+    peakNow();
     const newModel = async () =>
       weights ? await m.loadModel(weights) : m.PatchSimilarityModel.create(m.modelConfig("small"), seed);
     let model = await newModel();
@@ -256,6 +375,12 @@ if (import.meta.main) {
         `(round-robin over modes, after 3 warm-ups), scikit-image ${
           2 * Math.ceil(1.5 * repeats)
         } (before and after)`,
+    );
+    console.log(
+      peerOn
+        ? `PyTorch peer: forward only (no_grad), batch 1, ${bt.PEER_THREADS} threads, at the model's shape, ` +
+          `run in the middle of the end-to-end runs; ours: the end-to-end runs' forward (batch 1)`
+        : "PyTorch peer: not run (--peer no)",
     );
     const pairSim: PairSimilarity = useOracle
       ? oracleSimilarity(a, b, { size: cfg.inputSize, patch: cfg.patch })
@@ -323,10 +448,16 @@ if (import.meta.main) {
     const skAfter = await skimageWatershed(python, levels, markers, ours, W, H, 2 + Math.ceil(1.5 * repeats));
     const oursWs = median(wsTimes), oursWsMin = Math.min(...wsTimes);
 
-    // End to end, per mode: decode, forward, post-processing and matching, encode.
+    // End to end, per mode: decode, forward, post-processing and matching, encode. The PyTorch peer runs in
+    // the middle (before the middle mode), so that our forward timings bracket it where there are modes to.
     model = await newModel();
     const figures: Record<string, ModeFigures> = {};
-    for (const mode of modes) {
+    const forwardAll: number[] = [];
+    let peer: PeerRun | null = null;
+    for (const [i, mode] of modes.entries()) {
+      if (peerOn && i === modes.length >> 1) {
+        peer = await bt.runPeer(cfg, { mode: "infer", batch: 1, threads: bt.PEER_THREADS, python });
+      }
       const runs: {
         total: number;
         forward: number;
@@ -373,6 +504,7 @@ if (import.meta.main) {
           });
         }
       }
+      forwardAll.push(...runs.map((x) => x.forward));
       const med = (f: (x: typeof runs[number]) => number) => median(runs.map(f));
       const steps: Record<string, number> = {};
       for (const key of Object.keys(runs[0].steps)) steps[key] = med((x) => x.steps[key] ?? 0);
@@ -392,6 +524,14 @@ if (import.meta.main) {
       };
     }
     model.dispose();
+    peakNow();
+    const fwd: ForwardFigures = {
+      forwardMs: median(forwardAll),
+      forwardRuns: forwardAll.length,
+      flopsPerPair: bt.modelFlops(cfg).inferPerPair,
+      sgemmPeak: peaks.length ? Math.max(...peaks) : null,
+      peer,
+    };
 
     const f1 = (x: number | null) => (x === null || Number.isNaN(x) ? "-" : x.toFixed(1));
     console.log(
@@ -413,6 +553,8 @@ if (import.meta.main) {
     for (const [mode, f] of Object.entries(figures)) {
       console.log(`  ${mode} steps (both drawings): ${fmtSteps(f.steps)}`);
     }
+    console.log("");
+    for (const l of formatForward(fwd)) console.log(l);
 
     const skTimes = [skBefore, skAfter].flatMap((s) => ("times" in s ? s.times.slice(2) : []));
     const skMs = skTimes.length ? median(skTimes) : null;
@@ -480,6 +622,7 @@ if (import.meta.main) {
       postprocess_one_min_ms: round(main.postOneMin),
       postprocess_vs_skimage_min_ratio: round(ratioMin(main.postOneMin)),
       watershed_agreement: sk ? Math.round(sk.agreement * 1e5) / 1e5 : null,
+      ...forwardReport(fwd),
       modes: Object.fromEntries(
         Object.entries(figures).map(([mo, f]) => [mo, {
           ms_per_pair: round(f.total),

@@ -315,38 +315,6 @@ export async function runPeer(cfg: ModelConfig, o: PeerOptions): Promise<PeerRun
   };
 }
 
-/** Our forward-only pairs/s against the peer's (2 threads) at a model's shape, for `bench:match`. */
-export interface InferenceVsPeer {
-  ours: SpeedRun;
-  peer: PeerRun;
-  /** ours / peer, null when the peer was skipped. */
-  ratio: number | null;
-}
-
-/**
- * Our forward-only pairs/s (measured before and after the peer's, averaged) and the peer's at `model`'s shape.
- *
- * @example
- * ```ts
- * const r = await inferenceVsPeer(model, { batch: 1, steps: 10 });
- * console.log(r.ours.pairsPerS, r.peer.pairsPerS, r.ratio);
- * ```
- */
-export async function inferenceVsPeer(
-  model: PatchSimilarityModel,
-  o: { batch: number; steps: number; threads?: number },
-): Promise<InferenceVsPeer> {
-  const a = timeInfer(model, o.batch, o.steps);
-  const peer = await runPeer(model.config, {
-    mode: "infer",
-    batch: o.batch,
-    threads: o.threads ?? PEER_THREADS,
-  });
-  const b = timeInfer(model, o.batch, o.steps, 2);
-  const ours = meanRun(a, b);
-  return { ours, peer, ratio: peer.pairsPerS ? ours.pairsPerS / peer.pairsPerS : null };
-}
-
 /** The mean of two measurements (pairs/s from the mean seconds per step). */
 export function meanRun(a: SpeedRun, b: SpeedRun): SpeedRun {
   const wall = (a.wallSPerStep + b.wallSPerStep) / 2;
@@ -571,8 +539,16 @@ export function peakRssMb(): number {
   }
 }
 
-/** The machine's sgemm peak now (GFLOP/s at 1024^3), through the active library or a freshly opened one. */
-function measurePeak(): number | null {
+/**
+ * The machine's sgemm peak now (GFLOP/s at 1024^3, about half a second), through the active library or a freshly
+ * opened one; null without a BLAS library.
+ *
+ * @example
+ * ```ts
+ * const peak = measurePeak(); // e.g. 150.2, or null
+ * ```
+ */
+export function measurePeak(): number | null {
   const blas = activeBlas() ?? openBlas().blas;
   return blas ? sgemmPeak(blas, 1024, 0.5) : null;
 }

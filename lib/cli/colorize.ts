@@ -5,7 +5,7 @@
  * match covers take their most similar reference region's colour unless `--fallback none`); the target's
  * strokes stay on top.
  *
- * `deno task colorize REF_COLOR.png TGT_LINE.png --out OUT.png --weights W [--ref-line REF_LINE.png]`. Without
+ * `deno task colorize REF_COLOR.png TGT_LINE.png --out OUT.png [--weights W] [--ref-line REF_LINE.png]`. Without
  * `--ref-line`, the reference line art is the colour frame's near-black pixels (PBC colour frames draw their
  * lines black). With `--gt TGT_COLOR.png`, the result is scored as PaintBucket colourisation is: pixel accuracy
  * over non-stroke pixels and region accuracy over the ground truth's colour regions.
@@ -27,7 +27,7 @@ const SPEC = {
   name: "colorize",
   summary: "fill a target drawing's regions with the colours of the matching regions of a coloured reference",
   usage:
-    "deno task colorize REF_COLOR.png TGT_LINE.png --out OUT.png --weights W [--ref-line REF_LINE.png] [options]",
+    "deno task colorize REF_COLOR.png TGT_LINE.png --out OUT.png [--weights W] [--ref-line REF_LINE.png] [options]",
   options: {
     out: { type: "string" as const, short: "o", help: "output PNG" },
     "ref-line": {

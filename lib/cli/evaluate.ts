@@ -109,7 +109,7 @@ export interface RunInfo {
   model: { preset: string; input_size: number; patch: number } | null;
   /** Patch side in model-input pixels and how it was made. */
   patch: number | null;
-  pooling: "none" | "2x2 tokens before normalisation" | "2x2 L2-normalised features" | null;
+  pooling: "none" | "2x2 tokens before normalisation" | null;
   input_size: number | null;
   regions: RegionMode | null;
   score: ScoreKind;
@@ -216,23 +216,13 @@ async function evaluateCommand(argv: string[]): Promise<void> {
       loaded = await loadEvalModel(w, str(args, "backend") ?? "auto");
       const c = loaded.model.config;
       const plan = patchPlan(loaded.model, patch);
-      const tokens = "pairTokens" in loaded.model;
       Object.assign(run, {
         weights: w,
         model: { preset: c.preset, input_size: c.inputSize, patch: c.patch },
         patch,
         input_size: c.inputSize,
-        pooling: plan === "native"
-          ? "none"
-          : tokens
-          ? "2x2 tokens before normalisation"
-          : "2x2 L2-normalised features",
+        pooling: plan === "native" ? "none" : "2x2 tokens before normalisation",
       });
-      if (plan !== "native" && !tokens) {
-        console.error(
-          "note: the model gives no pre-normalisation tokens; --patch pools its L2-normalised features instead",
-        );
-      }
       predict = modelPredictor(loaded.model, { patch, match });
     } else if (method === "oracle") {
       const inputSize = SMALL.inputSize;

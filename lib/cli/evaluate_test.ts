@@ -129,7 +129,7 @@ Deno.test("evaluate CLI: a tiny untrained model, native and pooled patch (wiring
         patch,
         "hybrid",
       ]);
-      assertEquals(m.run.pooling, patch === 16 ? "none" : "2x2 L2-normalised features");
+      assertEquals(m.run.pooling, patch === 16 ? "none" : "2x2 tokens before normalisation");
       assertEquals(m.run.model, { preset: "small", input_size: 256, patch: 16 });
       for (const k of ["intra_a", "intra_b", "cross"]) {
         assert(inUnit(m.patch[k].ap), `${k} AP ${m.patch[k].ap}`);

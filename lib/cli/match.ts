@@ -4,8 +4,8 @@
  * `matches.json` (`[{ref_region, tgt_region, score, ...}]`) and `match_vis.png` (the two drawings side by side,
  * one colour per match, unmatched grey, background white).
  *
- * One pair: `deno task match REF.png TGT.png --out DIR --weights W`. A batch: `deno task match --data ROOT
- * [--pairs CSV] --out DIR --weights W` writes every pair of a PBC-layout folder into
+ * One pair: `deno task match REF.png TGT.png --out DIR [--weights W]` (default: the shipped model). A batch: `deno task match --data ROOT
+ * [--pairs CSV] --out DIR` writes every pair of a PBC-layout folder into
  * `DIR/<dir>/<reference>-<target>/`, loading the model once, with a progress bar. `--oracle` (batch only) takes
  * the similarity from the dataset's ground truth instead of a model: the upper bound of the post-processing.
  *
@@ -21,6 +21,7 @@ import { resolvePairs } from "../data/pairs.ts";
 import type { PairSimilarity } from "../model/similarity.ts";
 import { MATCH_DEFAULTS, matchPair, type MatchPairOptions, type MatchPairResult } from "../match/pipeline.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
+import { DEFAULT_WEIGHTS, defaultWeights } from "../eval/shipped.ts";
 import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
 import { choice, num, parseCommand, type ParsedArgs, runMain, str } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
@@ -32,7 +33,7 @@ import { matchVisualization } from "../viz/match_vis.ts";
 export const MATCHING_OPTIONS = {
   weights: {
     type: "string" as const,
-    help: "model folder (model.json + weights.bin), e.g. experiments/<run>",
+    help: "model folder (model.json + weights.bin); default: the shipped model, experiments/small-v1",
   },
   regions: {
     type: "string" as const,
@@ -62,8 +63,8 @@ export const MATCHING_OPTIONS = {
 const SPEC = {
   name: "match",
   summary: "find which region of one line-art drawing matches which region of another",
-  usage: "deno task match REF.png TGT.png --out DIR --weights W [options]\n" +
-    "       deno task match --data ROOT [--pairs ROOT/pairs.csv] --out DIR (--weights W | --oracle) [options]",
+  usage: "deno task match REF.png TGT.png --out DIR [--weights W] [options]\n" +
+    "       deno task match --data ROOT [--pairs ROOT/pairs.csv] --out DIR [--weights W | --oracle] [options]",
   options: {
     out: { type: "string" as const, short: "o", help: "output folder" },
     data: { type: "string" as const, help: "a PBC-layout dataset folder (batch mode)" },
@@ -108,10 +109,11 @@ export type SimilarityFn = (lineA: GrayImage, lineB: GrayImage) => Promise<PairS
 export async function modelSimilarity(
   args: ParsedArgs,
 ): Promise<{ forward: SimilarityFn; dispose: () => void }> {
-  const weights = str(args, "weights");
+  const weights = str(args, "weights") ?? defaultWeights();
   if (!weights) {
     throw new UserError(
-      "no model: pass --weights DIR (a folder with model.json and weights.bin, as `deno task train` writes)",
+      `no model: the shipped model (${DEFAULT_WEIGHTS}) is missing; pass --weights DIR (a folder with model.json ` +
+        "and weights.bin, as `deno task train` writes)",
     );
   }
   const m = await import("../model/mod.ts");

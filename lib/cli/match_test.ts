@@ -11,10 +11,11 @@ import { REPO_ROOT } from "../util/paths.ts";
 
 const A = renderToyFrame(128), B = renderToyFrame(128, { dx: 0.03, dy: 0, s: 0.95, tilt: 0, blink: 1 });
 
-async function run(script: string, args: string[]) {
+async function run(script: string, args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", path.join(REPO_ROOT, "lib/cli", script), ...args],
     cwd: REPO_ROOT,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -93,7 +94,14 @@ Deno.test("match and colorize run end to end with a (tiny, untrained) model; err
     assert(/pixel accuracy [\d.]+%/.test(c.text), c.text);
     const painted = await readGray(path.join(root, "b_color.png"));
     assertEquals([painted.width, painted.height], [128, 128]);
-    const noModel = await run("match.ts", [pa, pb, "--out", path.join(root, "x")]);
+    // Without --weights: the shipped model (MANGAMATCH_WEIGHTS points the default elsewhere, "none" hides it).
+    const byDefault = await run("match.ts", [pa, pb, "--out", path.join(root, "d")], {
+      MANGAMATCH_WEIGHTS: model,
+    });
+    assertEquals(byDefault.code, 0, byDefault.text);
+    const noModel = await run("match.ts", [pa, pb, "--out", path.join(root, "x")], {
+      MANGAMATCH_WEIGHTS: "none",
+    });
     assertEquals(noModel.code, 2);
     assert(noModel.text.trim().split("\n").length === 1 && noModel.text.includes("no model"), noModel.text);
     const notImage = await run("match.ts", [

@@ -264,7 +264,8 @@ export async function runAblation(
   for (const row of rows) {
     const base = { id: row.id, label: row.label, change: row.change, source: row.source };
     const score = row.score ?? "sigmoid";
-    const match: Partial<MatchPairOptions> = { ...row.match, score };
+    // Every knob is a change to the paper's pipeline (patch regions), whatever the toolkit's default mode is.
+    const match: Partial<MatchPairOptions> = { regions: "patches", ...row.match, score };
     let result: AblationResult;
     const model = row.source === "model" || row.source === "m0" || row.source === "auto"
       ? cached[row.source]

@@ -37,7 +37,7 @@ const matched = (r: ReturnType<typeof matchPair>, part: number) => {
 };
 
 Deno.test("matchPair (paper pipeline): face and hair match, maps at the input size with ids 1..count", () => {
-  const r = matchPair(a.line, b.line, sim);
+  const r = matchPair(a.line, b.line, sim, { regions: "patches" });
   for (const [m, n, count] of [[r.regionsA, a.line, r.countA], [r.regionsB, b.line, r.countB]] as const) {
     assertEquals([m.width, m.height], [n.width, n.height]);
     const ids = new Set(m.data);

@@ -199,7 +199,16 @@ export function validate(
   return { ap: s.ap, top1: s.top1, pairs: acc.pairs };
 }
 
-async function readLog(file: string): Promise<LogRecord[]> {
+/**
+ * The records of a run's log.jsonl, in order; [] when there is none. A torn last line (a killed run) ends it.
+ *
+ * @example
+ * ```ts
+ * const log = await readLog("experiments/small-v1/log.jsonl");
+ * const vals = log.filter((r) => r.val_ap !== undefined);
+ * ```
+ */
+export async function readLog(file: string): Promise<LogRecord[]> {
   if (!(await exists(file))) return [];
   const out: LogRecord[] = [];
   for (const line of (await Deno.readTextFile(file)).split("\n")) {

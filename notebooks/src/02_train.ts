@@ -19,7 +19,7 @@ import { REPO_ROOT } from "../lib/util/paths.ts";
 import { generateDataset } from "../lib/generate/mod.ts";
 import { initBackend, loadModel, modelConfig, paramCount } from "../lib/model/mod.ts";
 import { block } from "../lib/model/similarity.ts";
-import { type LogRecord, LOSS_DEFAULTS, train, TRAIN_DEFAULTS } from "../lib/train/mod.ts";
+import { type LogRecord, LOSS_DEFAULTS, readLog, train, TRAIN_DEFAULTS } from "../lib/train/mod.ts";
 import { loadCache } from "../lib/data/cache.ts";
 import { heatmapFigure, lineFigure } from "../lib/viz/plotly.ts";
 import { LivePlot, showImages, showMarkdown, showPlot, showTable } from "../lib/viz/notebook.ts";
@@ -54,6 +54,35 @@ await showTable(
     .filter(([k]) => !["resume", "force", "progress"].includes(k))
     .map(([k, v]) => ({ option: k, default: String(v) })),
 );
+
+// %% [markdown]
+// ## The shipped model's run
+// `experiments/small-v1` was trained with `deno task train --data data/train-clean,data/train-hand --out
+// experiments/small-v1 --steps 6000` (batch 8, both line styles, 10% of the characters held out). Its log:
+// training loss (mean of each 100 steps) and validation cross-image patch AP and top-1 on held-out characters.
+
+// %%
+const shippedLog = await readLog(path.join(REPO_ROOT, "experiments", "small-v1", "log.jsonl"));
+if (shippedLog.length === 0) {
+  console.log("experiments/small-v1/log.jsonl is not there");
+} else {
+  const steps = shippedLog.filter((r) => r.loss !== undefined);
+  const mean: { x: number[]; y: number[] } = { x: [], y: [] };
+  for (let i = 0; i < steps.length; i += 100) {
+    const chunk = steps.slice(i, i + 100);
+    mean.x.push(chunk[chunk.length - 1].step);
+    mean.y.push(chunk.reduce((s, r) => s + r.loss!, 0) / chunk.length);
+  }
+  const v = shippedLog.filter((r) => r.val_ap !== undefined);
+  await showPlot(lineFigure([{ name: "loss (mean of 100 steps)", ...mean }], {
+    title: "small-v1: training loss",
+    xTitle: "step",
+  }));
+  await showPlot(lineFigure([
+    { name: "val cross AP", x: v.map((r) => r.step), y: v.map((r) => r.val_ap!) },
+    { name: "val cross top-1", x: v.map((r) => r.step), y: v.map((r) => r.val_top1!) },
+  ], { title: "small-v1: validation on held-out characters", xTitle: "step", yRange: [0, 1] }));
+}
 
 // %% [markdown]
 // ## Data

@@ -95,7 +95,12 @@ async function runMethods(
   });
   if (model) {
     const sim = await model.similarity(lineA, lineB);
-    out.push(viaPipeline("ours (patches)", colorizePair(refColor, lineA, lineB, sim)));
+    out.push(
+      viaPipeline(
+        "ours (patches)",
+        colorizePair(refColor, lineA, lineB, sim, { match: { regions: "patches" } }),
+      ),
+    );
     out.push(
       viaPipeline(
         "ours (hybrid)",
@@ -105,7 +110,12 @@ async function runMethods(
   }
   if (truth) {
     const sim = oracleSimilarity(truth.a, truth.b, grid);
-    out.push(viaPipeline("oracle (patches)", colorizePair(refColor, lineA, lineB, sim)));
+    out.push(
+      viaPipeline(
+        "oracle (patches)",
+        colorizePair(refColor, lineA, lineB, sim, { match: { regions: "patches" } }),
+      ),
+    );
   }
   const ff = floodFillBaseline(lineA, lineB);
   const refColors = dominantColors(refColor, ff.regionsA, { line: lineA });
