@@ -2,7 +2,7 @@
  * `deno task ablate`: every baseline and ablation of issue 5 as a row of one table, run over the same pairs:
  * flood fill; the paper's pipeline on the shipped model and one knob per row (lines, hybrid, without edge-aware
  * merging, without watershed, patch 32, softmax scores); the models trained without cross-attention (M=0) and on
- * auto-annotated labels; and the oracle (ground-truth similarities) with the same knobs. Rows whose model is not
+ * auto-annotated labels, with their equal-budget baseline (exact labels, M=2); and the oracle (ground-truth similarities) with the same knobs. Rows whose model is not
  * given are kept in the table as skipped, with a note.
  *
  * Writes `DIR/ablation.md` (the table) and `DIR/ablation.json` (every row's scores, its cross-image PR curve, the
@@ -18,6 +18,8 @@ import {
   type AblationModels,
   type AblationResult,
   ablationTable,
+  MODEL_SOURCES,
+  type ModelSource,
   runAblation,
   selectRows,
 } from "../eval/ablation.ts";
@@ -38,7 +40,7 @@ const SPEC = {
   summary:
     "every baseline and ablation as a row of one table (flood fill, the paper's pipeline and its knobs, oracle)",
   usage: "deno task ablate --data ROOT --out DIR [--limit N] [--rows a,b,...] [--weights W] " +
-    "[--weights-m0 W] [--weights-auto W] [--force]",
+    "[--weights-m0 W] [--weights-auto W] [--weights-exact W] [--force]",
   options: {
     ...EVAL_OPTIONS,
     limit: {
@@ -49,11 +51,16 @@ const SPEC = {
     rows: { type: "string" as const, help: `rows to run (default: all): ${ABLATION_IDS.join(",")}` },
     "weights-m0": { type: "string" as const, help: "model trained without cross-attention (M=0)" },
     "weights-auto": { type: "string" as const, help: "model trained on auto-annotated labels" },
+    "weights-exact": {
+      type: "string" as const,
+      help: "the M=0 / auto models' equal-budget baseline (trained like them on exact labels, M=2)",
+    },
   },
   examples: [
     "deno task ablate --data data/test-clean --out out/ablation-clean",
     "deno task ablate --data data/test-hand --out out/ablation-hand --rows floodfill,paper,hybrid,oracle --limit 0",
-    "deno task ablate --data data/test-clean --out out/abl --weights-m0 experiments/m0 --weights-auto experiments/auto",
+    "deno task ablate --data data/test-clean --out out/abl --rows m0,auto-labels,budget-exact " +
+    "--weights-m0 experiments/abl-m0 --weights-auto experiments/abl-auto --weights-exact experiments/abl-exact",
   ],
 };
 
@@ -63,7 +70,7 @@ export interface AblationOutput {
   pairs: number;
   limit: number;
   total_pairs: number;
-  weights: { model: string | null; m0: string | null; auto: string | null };
+  weights: Record<ModelSource, string | null>;
   oracle: { input_size: number; patch: number };
   rows: AblationResult[];
 }
@@ -78,24 +85,21 @@ async function ablateCommand(argv: string[]): Promise<void> {
   const { pairs, limit, total } = await pairsFrom(args, root);
   const backend = str(args, "backend") ?? "auto";
   const needs = new Set(rows.map((r) => r.source));
-  const loaded: Partial<Record<"model" | "m0" | "auto", LoadedModel>> = {};
-  const dirs = {
+  const loaded: Partial<Record<ModelSource, LoadedModel>> = {};
+  const dirs: Record<ModelSource, string | null> = {
     model: weightsFrom(args),
     m0: str(args, "weights-m0") ?? null,
     auto: str(args, "weights-auto") ?? null,
+    exact: str(args, "weights-exact") ?? null,
   };
   const missing = {
     model: `no model: pass --weights DIR (the shipped model ${DEFAULT_WEIGHTS} is not there yet)`,
   };
   try {
-    for (const k of ["model", "m0", "auto"] as const) {
+    for (const k of MODEL_SOURCES) {
       if (dirs[k] && needs.has(k)) loaded[k] = await loadEvalModel(dirs[k]!, backend);
     }
-    const models: AblationModels = {
-      model: loaded.model?.model,
-      m0: loaded.m0?.model,
-      auto: loaded.auto?.model,
-    };
+    const models: AblationModels = Object.fromEntries(MODEL_SOURCES.map((k) => [k, loaded[k]?.model]));
     const cfg = loaded.model?.model.config ?? SMALL;
     const t0 = performance.now();
     const results = await runAblation(root, pairs, rows, models, {
@@ -119,11 +123,10 @@ async function ablateCommand(argv: string[]): Promise<void> {
       pairs: pairs.length,
       limit,
       total_pairs: total,
-      weights: {
-        model: loaded.model?.dir ?? null,
-        m0: loaded.m0?.dir ?? null,
-        auto: loaded.auto?.dir ?? null,
-      },
+      weights: Object.fromEntries(MODEL_SOURCES.map((k) => [k, loaded[k]?.dir ?? null])) as Record<
+        ModelSource,
+        string | null
+      >,
       oracle: { input_size: cfg.inputSize, patch: cfg.patch },
       rows: results,
     };

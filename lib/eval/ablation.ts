@@ -7,7 +7,8 @@
  * - `model`: the shipped model (`--weights`) through the pipeline: the paper's pipeline and one knob per row
  *   (region mode, edge-aware merging, watershed, patch 32, softmax scores);
  * - `m0`, `auto`: other trained models (without cross-attention; trained on auto-annotated labels), the paper's
- *   pipeline;
+ *   pipeline, and `exact`, their equal-budget baseline (trained like them, M = 2, exact labels): short runs are
+ *   compared with a short run, not with the shipped model's long one;
  * - `oracle`: ground-truth similarities through the same pipeline (the upper bound of post-processing and
  *   matching), with the same knobs, so the post-processing ablations can be read apart from the model.
  * A row whose model is not given is reported as skipped, with a note.
@@ -37,7 +38,12 @@ import { pct, raw } from "./tables.ts";
 export const ABLATE_DEFAULT_LIMIT = 60;
 
 /** Where a row's similarity comes from. */
-export type RowSource = "none" | "model" | "m0" | "auto" | "oracle";
+export type RowSource = "none" | "model" | "m0" | "auto" | "exact" | "oracle";
+
+/** The sources that are trained models. */
+export type ModelSource = "model" | "m0" | "auto" | "exact";
+export const MODEL_SOURCES: readonly ModelSource[] = ["model", "m0", "auto", "exact"];
+const isModelSource = (s: RowSource): s is ModelSource => (MODEL_SOURCES as readonly string[]).includes(s);
 
 /** One row of the ablation. */
 export interface AblationRow {
@@ -106,6 +112,13 @@ export const ABLATION_ROWS: readonly AblationRow[] = [
     change: "model trained on lib/annotate's labels instead of exact ones (--weights-auto)",
     source: "auto",
   },
+  {
+    id: "budget-exact",
+    label: "Ours: exact labels, the M=0 / auto runs' budget",
+    change:
+      "model trained like the M=0 and auto-label models (same pairs, steps, batch), M=2, exact labels (--weights-exact): their baseline",
+    source: "exact",
+  },
   ...PIPELINE_KNOBS.map((k, i): AblationRow => ({
     ...k,
     id: KNOB_IDS[i] ? `oracle-${KNOB_IDS[i]}` : "oracle",
@@ -146,6 +159,8 @@ export interface AblationModels {
   model?: SimilarityModel;
   m0?: SimilarityModel;
   auto?: SimilarityModel;
+  /** The equal-budget baseline of `m0` and `auto`: trained like them, M = 2, exact labels. */
+  exact?: SimilarityModel;
 }
 
 /** Options of {@link runAblation}. */
@@ -154,7 +169,7 @@ export interface AblationOptions {
   oracleInputSize: number;
   oraclePatch: number;
   /** Why each model source is missing (shown in skipped rows). */
-  missing: Partial<Record<"model" | "m0" | "auto", string>>;
+  missing: Partial<Record<ModelSource, string>>;
   /** Progress of each row's evaluation. */
   progress?: RunOptions["progress"];
   /** Called after each row (logging, live tables). */
@@ -169,6 +184,7 @@ export const ABLATION_DEFAULTS: AblationOptions = {
     model: "no model: pass --weights DIR",
     m0: "needs --weights-m0 DIR (a model trained with M = 0)",
     auto: "needs --weights-auto DIR (a model trained on auto-annotated labels)",
+    exact: "needs --weights-exact DIR (the M=0 / auto runs' equal-budget baseline, exact labels)",
   },
 };
 
@@ -259,7 +275,7 @@ export async function runAblation(
   };
   // Rows of one model share its forward pass per pair.
   const cached: AblationModels = {};
-  for (const k of ["model", "m0", "auto"] as const) if (models[k]) cached[k] = cachedSimilarity(models[k]!);
+  for (const k of MODEL_SOURCES) if (models[k]) cached[k] = cachedSimilarity(models[k]!);
   const out: AblationResult[] = [];
   for (const row of rows) {
     const base = { id: row.id, label: row.label, change: row.change, source: row.source };
@@ -267,9 +283,7 @@ export async function runAblation(
     // Every knob is a change to the paper's pipeline (patch regions), whatever the toolkit's default mode is.
     const match: Partial<MatchPairOptions> = { regions: "patches", ...row.match, score };
     let result: AblationResult;
-    const model = row.source === "model" || row.source === "m0" || row.source === "auto"
-      ? cached[row.source]
-      : undefined;
+    const model = isModelSource(row.source) ? cached[row.source] : undefined;
     if (row.source !== "none" && row.source !== "oracle" && !model) {
       result = {
         ...base,

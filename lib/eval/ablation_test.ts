@@ -28,6 +28,7 @@ Deno.test("ABLATION_ROWS: every baseline and ablation of issue 5, unique ids, an
       "softmax",
       "m0",
       "auto-labels",
+      "budget-exact",
       "oracle",
     ]
   ) assert(ABLATION_IDS.includes(id), id);
@@ -85,11 +86,11 @@ Deno.test("runAblation: model rows through modelSource equal the oracle rows whe
     const res = await runAblation(
       root,
       pairs,
-      selectRows("floodfill,paper,lines,oracle,oracle-lines,m0"),
-      { model: oracleModel([a, b], 128, 16) },
+      selectRows("floodfill,paper,lines,oracle,oracle-lines,m0,budget-exact"),
+      { model: oracleModel([a, b], 128, 16), exact: oracleModel([a, b], 128, 16) },
       { oracleInputSize: 128, oraclePatch: 16, progress: "off", onRow: (r) => seen.push(r.id) },
     );
-    assertEquals(seen, ["floodfill", "paper", "lines", "m0", "oracle", "oracle-lines"]);
+    assertEquals(seen, ["floodfill", "paper", "lines", "m0", "budget-exact", "oracle", "oracle-lines"]);
     const by = Object.fromEntries(res.map((r) => [r.id, r]));
     assertEquals(by.paper.patch, by.oracle.patch);
     assertEquals(by.paper.region, by.oracle.region);
@@ -99,6 +100,8 @@ Deno.test("runAblation: model rows through modelSource equal the oracle rows whe
     assert(by.floodfill.region!.ari > 0.5);
     assertEquals([by.m0.status, by.m0.pairs, by.m0.region], ["skipped", 0, null]);
     assert(by.m0.note!.includes("--weights-m0"));
+    // The equal-budget baseline runs the paper's pipeline on its own model (here the same similarities).
+    assertEquals(by["budget-exact"].region, by.paper.region);
     // Region columns are the means of the two images.
     for (const r of res.filter((r) => r.status === "ok")) {
       assert(r.region!.ari >= -1 && r.region!.ari <= 1 && r.region!.cr > 0, r.id);

@@ -8,16 +8,20 @@
 //
 // The same knobs run on the **oracle** (ground-truth patch similarities) show what each post-processing step
 // does apart from the model. **Flood fill** is the no-learning baseline. The models trained without
-// cross-attention (M = 0) and on auto-annotated labels are rows of `deno task ablate --weights-m0 DIR
-// --weights-auto DIR`; they are skipped here until such weights exist.
+// cross-attention (M = 0) and on auto-annotated labels are short runs (`experiments/abl-m0`, `abl-auto`), compared
+// with a run of the same budget on exact labels (`experiments/abl-exact`), not with the shipped model's long run.
 //
 // Run the cells in order, or change one knob in its cell and run that cell and the table cells again. The
 // command line gives the same table: `deno task ablate --data data/test-clean --out out/ablation-clean`.
 
 // %%
+import * as path from "node:path";
+import { existsSync } from "../lib/util/fs.ts";
+import { repoPath } from "../lib/util/paths.ts";
 import {
   ABLATE_DEFAULT_LIMIT,
   ABLATION_ROWS,
+  type AblationModels,
   type AblationResult,
   type AblationRow,
   ablationTable,
@@ -58,9 +62,9 @@ const results = new Map<string, Map<string, AblationResult>>(splits.map((s) => [
 const rowOf = (id: string): AblationRow => ABLATION_ROWS.find((r) => r.id === id)!;
 
 /** Runs one row on every split and shows its line. */
-async function run(row: AblationRow): Promise<void> {
+async function run(row: AblationRow, using: AblationModels = models): Promise<void> {
   for (const s of splits) {
-    const [r] = await runAblation(s.root, s.pairs, [row], models, {
+    const [r] = await runAblation(s.root, s.pairs, [row], using, {
       ...grid,
       progress: "notebook",
       missing: { model: `no shipped model yet (${DEFAULT_WEIGHTS})` },
@@ -145,11 +149,25 @@ await run({ ...rowOf("patch32"), patchFactor: 2 });
 await run({ ...rowOf("softmax"), score: "softmax" });
 
 // %% [markdown]
-// ## Other trained models (skipped without their weights)
+// ## Training ablations at equal budget: no cross-attention, auto-annotated labels
+// Three short runs with the same pairs, steps and batch (300 pairs of each training split whose references are
+// frames 0000 and 0004, 400 steps of 4 pairs, the rest as `small`):
+// `deno task train --data data/exact-sub-clean,data/exact-sub-hand --out experiments/abl-exact --steps 400 --batch 4`,
+// the same with `--model '{"mtLayers":0}'` (M = 0, `abl-m0`), and on the same pairs annotated by `deno task
+// annotate` from their coloured frames (`abl-auto`). Each through the paper's pipeline. Skipped when the weights
+// are missing.
 
 // %%
-await run(rowOf("m0"));
-await run(rowOf("auto-labels"));
+const budget: AblationModels = {}, budgetLoaded: LoadedModel[] = [];
+for (const [k, dir] of [["exact", "abl-exact"], ["m0", "abl-m0"], ["auto", "abl-auto"]] as const) {
+  const d = repoPath(path.join("experiments", dir));
+  if (!existsSync(path.join(d, "model.json"))) continue;
+  budgetLoaded.push(await loadEvalModel(d));
+  budget[k] = cachedSimilarity(budgetLoaded[budgetLoaded.length - 1].model);
+}
+await run(rowOf("budget-exact"), budget);
+await run(rowOf("m0"), budget);
+await run(rowOf("auto-labels"), budget);
 
 // %% [markdown]
 // ## The oracle, with the same knobs
@@ -214,3 +232,4 @@ for (const s of splits) {
 
 // %%
 loaded?.model.dispose();
+for (const l of budgetLoaded) l.model.dispose();
