@@ -1,11 +1,13 @@
 /**
  * `deno task demo`: the main job on built-in defaults, as a new user's first command. It matches and colourises
- * a generated hand-drawn pair with the shipped model, then (when `../shared/real` sits beside the checkout) the
+ * two generated pairs (one clean, one hand-drawn; test-style characters, not training ones) with the shipped
+ * model, then (when `../shared/real` sits beside the checkout) the
  * real hand-drawn clip laughing_girl (frame 0000 coloured -> frame 0002) and the real PaintBucket-Character frame
  * against a rotated, rescaled copy of itself, and prints where the pictures are.
  *
  * Each case writes `ref_seg.png`, `tgt_seg.png`, `matches.json`, `match_vis.png` (as `deno task match`) and
- * `colorized.png` (as `deno task colorize`), plus its inputs, into `<out>/<case>/`.
+ * `colorized.png` (as `deno task colorize`), plus its inputs and `overview.png` (reference colours | target
+ * colourised | true target colours when known), into `<out>/<case>/`.
  *
  * @module
  */
@@ -21,6 +23,7 @@ import { UserError } from "../util/errors.ts";
 import { atomicWriteJson, existsSync, stageDir } from "../util/fs.ts";
 import { realDataDir, repoPath } from "../util/paths.ts";
 import { DEFAULT_WEIGHTS } from "../eval/shipped.ts";
+import { sideBySide } from "../viz/color.ts";
 import { summary, writeMatchOutputs } from "./match.ts";
 
 const SPEC = {
@@ -61,12 +64,12 @@ function rgbaToRgb(img: RgbaImage): RgbImage {
   return { width: img.width, height: img.height, data: out };
 }
 
-/** The generated case: frames 0 and 7 of a hand-drawn character (seed fixed), true colours known. */
-export function generatedCase(seed = 7): DemoCase {
-  const { a, b } = renderPair({ size: 512, style: "hand-drawn", seed, stream: "demo" });
+/** A generated case: frames 0 and 7 of a character (seed fixed), true colours known. */
+export function generatedCase(style: "clean" | "hand-drawn" = "hand-drawn", seed = 7): DemoCase {
+  const { a, b } = renderPair({ size: 512, style, seed, stream: "demo" });
   return {
-    name: "generated",
-    title: "generated hand-drawn pair (frames 0 -> 7)",
+    name: style === "clean" ? "generated_clean" : "generated_hand",
+    title: `generated ${style} pair (frames 0 -> 7)`,
     refColor: rgbaToRgb(a.gt),
     refLine: a.line,
     tgtLine: b.line,
@@ -166,7 +169,11 @@ if (import.meta.main) {
     await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
     const model = await m.loadModel(weightsDir);
     const real = args.values["no-real"] ? null : realDataDir();
-    const cases = [generatedCase(), ...(real ? await realCases(real) : [])];
+    const cases = [
+      generatedCase("clean"),
+      generatedCase("hand-drawn"),
+      ...(real ? await realCases(real) : []),
+    ];
     if (!real && !args.values["no-real"]) {
       console.log("(no ../shared/real beside the checkout: the real samples are skipped)");
     }
@@ -187,6 +194,10 @@ if (import.meta.main) {
           await writePng(path.join(dir, "ref_color.png"), c.refColor);
           await writePng(path.join(dir, "ref_line.png"), c.refLine);
           await writePng(path.join(dir, "tgt_line.png"), c.tgtLine);
+          await writePng(
+            path.join(dir, "overview.png"),
+            sideBySide([c.refColor, painted, ...(c.tgtTruth ? [c.tgtTruth] : [])], 16),
+          );
           const row: Record<string, unknown> = {
             case: c.name,
             regions_ref: match.countA,
@@ -214,7 +225,7 @@ if (import.meta.main) {
     }
     console.log(
       `\npictures: ${
-        cases.map((c) => path.join(out, c.name, "{match_vis.png,colorized.png}")).join("\n          ")
+        cases.map((c) => path.join(out, c.name, "{match_vis.png,overview.png}")).join("\n          ")
       }`,
     );
   });
