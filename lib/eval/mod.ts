@@ -27,3 +27,4 @@ export * from "./predictors.ts";
 export * from "./ablation.ts";
 export * from "./shipped.ts";
 export * from "./splits.ts";
+export * from "./colorization.ts";

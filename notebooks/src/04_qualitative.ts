@@ -22,10 +22,8 @@ import * as path from "node:path";
 import { loadFrame, type PbcFrame } from "../lib/data/pbc.ts";
 import { readGray, readRgb } from "../lib/image/io.ts";
 import type { GrayImage, LabelMap, RgbImage } from "../lib/image/types.ts";
-import { floodFillBaseline } from "../lib/match/baseline_floodfill.ts";
-import { colorize, dominantColors } from "../lib/match/colorize.ts";
-import { colorizationScores, colorizePair } from "../lib/match/colorize_pair.ts";
-import { oracleSimilarity } from "../lib/match/oracle.ts";
+import { type ColorizedMethod, colorizeMethods } from "../lib/eval/colorization.ts";
+import { colorizationScores } from "../lib/match/colorize_pair.ts";
 import { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel } from "../lib/eval/shipped.ts";
 import { testSplits } from "../lib/eval/splits.ts";
 import { labelColors, overlayLines, paintLabels, type Rgb } from "../lib/viz/color.ts";
@@ -38,7 +36,6 @@ const splits = await testSplits({ small: SMALL, pairs: 4 });
 const weights = defaultWeights();
 const loaded: LoadedModel | null = weights ? await loadEvalModel(weights) : null;
 const model = loaded?.model ?? null;
-const grid = { size: model?.config.inputSize ?? 256, patch: model?.config.patch ?? 16 };
 await showMarkdown(
   model
     ? `Model: \`${DEFAULT_WEIGHTS}\` (${model.config.preset}, ${model.config.inputSize} px input).`
@@ -50,7 +47,9 @@ await showMarkdown(
 // `matchVisualization` (lib/viz) paints matched groups; the ground truth is painted by label with one palette
 // shared by both frames; colourisation is `colorizePair` (lib/match, what `deno task colorize` runs): reference
 // colours by region, the most similar reference region's colour for regions no match covers, the reference
-// background's colour for the background. Flood fill has no similarity: its matched regions only.
+// background's colour for the background. Flood fill has no similarity: its matched regions only. Every method
+// on a pair is `colorizeMethods` (lib/eval/colorization.ts), which `deno task bench:colorize` scores over many
+// pairs.
 
 // %%
 const palette = new Map<number, Rgb>(labelColors(256).map((c, k) => [k, c]));
@@ -64,74 +63,7 @@ function truthPicture(f: PbcFrame): RgbImage {
   return paintLabels(labels, { colors: palette, black: [-2], white: [-1] });
 }
 
-/** One method's answer for a pair: regions, matches, and the target coloured from the reference. */
-interface Shown {
-  name: string;
-  regionsA: LabelMap;
-  regionsB: LabelMap;
-  matches: { ref_region: number; tgt_region: number; score: number }[];
-  backgroundA: number[];
-  backgroundB: number[];
-  painted: RgbImage;
-  fills: RgbImage;
-}
-
-/**
- * Every method on a pair: ours (patches and hybrid) when a model ships, the oracle when the frames carry
- * labels, flood fill always.
- */
-async function runMethods(
-  lineA: GrayImage,
-  lineB: GrayImage,
-  refColor: RgbImage,
-  truth?: { a: PbcFrame; b: PbcFrame },
-): Promise<Shown[]> {
-  const out: Shown[] = [];
-  const viaPipeline = (name: string, c: ReturnType<typeof colorizePair>): Shown => ({
-    name,
-    ...c.match,
-    painted: c.painted,
-    fills: c.fills,
-  });
-  if (model) {
-    const sim = await model.similarity(lineA, lineB);
-    out.push(
-      viaPipeline(
-        "ours (patches)",
-        colorizePair(refColor, lineA, lineB, sim, { match: { regions: "patches" } }),
-      ),
-    );
-    out.push(
-      viaPipeline(
-        "ours (hybrid)",
-        colorizePair(refColor, lineA, lineB, sim, { match: { regions: "hybrid" } }),
-      ),
-    );
-  }
-  if (truth) {
-    const sim = oracleSimilarity(truth.a, truth.b, grid);
-    out.push(
-      viaPipeline(
-        "oracle (patches)",
-        colorizePair(refColor, lineA, lineB, sim, { match: { regions: "patches" } }),
-      ),
-    );
-  }
-  const ff = floodFillBaseline(lineA, lineB);
-  const refColors = dominantColors(refColor, ff.regionsA, { line: lineA });
-  const paint = (keepLines: boolean) => colorize(lineB, ff.regionsB, refColors, ff.matches, { keepLines });
-  out.push({
-    name: "flood fill",
-    ...ff,
-    backgroundA: [],
-    backgroundB: [],
-    painted: paint(true),
-    fills: paint(false),
-  });
-  return out;
-}
-
-function matchPicture(a: GrayImage, b: GrayImage, r: Shown): RgbImage {
+function matchPicture(a: GrayImage, b: GrayImage, r: ColorizedMethod): RgbImage {
   return matchVisualization(a, r.regionsA, b, r.regionsB, r.matches, {
     backgroundA: r.backgroundA,
     backgroundB: r.backgroundB,
@@ -157,7 +89,7 @@ for (const s of splits) {
     ]);
     const [refColor, tgtColor] = await Promise.all([readRgb(a.paths.gt!), readRgb(b.paths.gt!)]);
     await showMarkdown(`### ${s.name}: \`${p.dir}\` frames ${p.reference} → ${p.target}`);
-    const methods = await runMethods(a.line, b.line, refColor, { a, b });
+    const methods = await colorizeMethods(refColor, a.line, b.line, { model, truth: { a, b } });
     await showImages([
       truthPicture(a),
       truthPicture(b),
@@ -228,7 +160,7 @@ if (!real) {
   const a = await loadFrame(path.join(real, "pbc-sample"), "Char0242", "0242");
   const b: PbcFrame = { ...a, frame: "0242 (mirrored)", line: mirror(a.line), seg: mirror(a.seg) };
   const color = await readRgb(a.paths.gt!);
-  const methods = await runMethods(a.line, b.line, color, { a, b });
+  const methods = await colorizeMethods(color, a.line, b.line, { model, truth: { a, b } });
   await showImages(
     [truthPicture(a), truthPicture(b), ...methods.map((r) => matchPicture(a.line, b.line, r))],
     {
@@ -278,7 +210,7 @@ if (real) {
     readRgb(path.join(dir, "gt", "0000.png")),
   ]);
   if (!model) await showMarkdown("*No shipped model yet: flood fill only.*");
-  const methods = await runMethods(lineA, lineB, color);
+  const methods = await colorizeMethods(color, lineA, lineB, { model });
   await showImages(methods.map((r) => matchPicture(lineA, lineB, r)), {
     titles: methods.map((r) => `${r.name}: ${r.matches.length} matches`),
     width: 420,

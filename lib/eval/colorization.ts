@@ -1,0 +1,278 @@
+/**
+ * Colourisation measured as PaintBucket measures it: the target drawing filled from the coloured reference
+ * frame by each method, scored against the generator's true colour frame of the target with pixel accuracy
+ * (non-stroke pixels) and region accuracy (true colour regions), as {@link colorizationScores} computes them.
+ *
+ * The methods, in this order ({@link COLORIZE_METHODS}):
+ * - `ours (patches)`, `ours (hybrid)`: the model's similarities through `colorizePair` (lib/match) in the
+ *   paper's `patches` region mode and in `hybrid` mode; only when a model is given;
+ * - `oracle (patches)`: ground-truth patch similarities (`oracleSimilarity`, at the model's grid, or 256 px /
+ *   16-px patches without one) through the same `colorizePair`; only when the frames' labels are given;
+ * - `flood fill`: the no-learning baseline (regions between strokes matched by position and shape), each
+ *   matched target region painted with its reference region's dominant colour; always.
+ *
+ * {@link colorizeMethods} runs them on one pair (what notebook 04 shows), {@link evaluateColorization} over a
+ * PBC-layout dataset's pairs (what `deno task bench:colorize` prints).
+ *
+ * @module
+ */
+import type { PairRef } from "../data/pairs.ts";
+import { framePaths, loadFrame } from "../data/pbc.ts";
+import { readRgb } from "../image/io.ts";
+import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
+import { floodFillBaseline } from "../match/baseline_floodfill.ts";
+import { colorize, dominantColors } from "../match/colorize.ts";
+import { colorizationScores, colorizePair, type ColorizePairResult } from "../match/colorize_pair.ts";
+import { type GroundTruthFrame, oracleSimilarity } from "../match/oracle.ts";
+import { UserError } from "../util/errors.ts";
+import { exists } from "../util/fs.ts";
+import type { SimilarityModel } from "./predictors.ts";
+
+/** Every method's name, in the order {@link colorizeMethods} returns them (those that run). */
+export const COLORIZE_METHODS = [
+  "ours (patches)",
+  "ours (hybrid)",
+  "oracle (patches)",
+  "flood fill",
+] as const;
+
+/** A method's name. */
+export type ColorizeMethodName = typeof COLORIZE_METHODS[number];
+
+/** One method's answer for a pair: its regions and matches, and the target coloured from the reference. */
+export interface ColorizedMethod {
+  name: ColorizeMethodName;
+  /** Region maps of the reference and the target, ids 1..count. */
+  regionsA: LabelMap;
+  regionsB: LabelMap;
+  matches: { ref_region: number; tgt_region: number; score: number }[];
+  /** Background region ids of each (empty for flood fill). */
+  backgroundA: number[];
+  backgroundB: number[];
+  /** The target painted, strokes kept. */
+  painted: RgbImage;
+  /** The fills alone (no strokes): what the scores are computed on. */
+  fills: RgbImage;
+  /**
+   * Seconds the method took on this pair: similarity (the model's forward, shared by both `ours` rows and
+   * counted in each; the oracle's), regions, matching and painting.
+   */
+  seconds: number;
+}
+
+/** Options of {@link colorizeMethods}. */
+export interface ColorizeMethodsOptions {
+  /** The model: runs `ours (patches)` and `ours (hybrid)`. */
+  model?: SimilarityModel | null;
+  /** Ground truth of both frames: runs `oracle (patches)`. */
+  truth?: { a: GroundTruthFrame; b: GroundTruthFrame } | null;
+  /** The oracle's grid (model input side and patch side); default: the model's, else 256 px and 16 px. */
+  grid?: { size: number; patch: number };
+}
+
+/** The oracle's grid: `grid`, else the model's input and patch sides, else 256 px / 16 px. */
+export function oracleGrid(opts: ColorizeMethodsOptions): { size: number; patch: number } {
+  return opts.grid ?? { size: opts.model?.config.inputSize ?? 256, patch: opts.model?.config.patch ?? 16 };
+}
+
+/**
+ * Every method on a pair: the target `lineB` coloured from the reference colour frame `refColor` (whose line
+ * art is `lineA`). `ours` rows when a model is given, the oracle when the frames' labels are, flood fill always;
+ * in {@link COLORIZE_METHODS} order.
+ *
+ * @example
+ * ```ts
+ * const methods = await colorizeMethods(refColor, a.line, b.line, { model, truth: { a, b } });
+ * for (const m of methods) console.log(m.name, colorizationScores(m.fills, tgtColor, b.line).pixel.accuracy);
+ * ```
+ */
+export async function colorizeMethods(
+  refColor: RgbImage,
+  lineA: GrayImage,
+  lineB: GrayImage,
+  opts: ColorizeMethodsOptions = {},
+): Promise<ColorizedMethod[]> {
+  const out: ColorizedMethod[] = [];
+  const viaPipeline = (
+    name: ColorizeMethodName,
+    c: ColorizePairResult,
+    seconds: number,
+  ): ColorizedMethod => ({
+    name,
+    regionsA: c.match.regionsA,
+    regionsB: c.match.regionsB,
+    matches: c.match.matches,
+    backgroundA: c.match.backgroundA,
+    backgroundB: c.match.backgroundB,
+    painted: c.painted,
+    fills: c.fills,
+    seconds,
+  });
+  const timed = <T>(f: () => T): [T, number] => {
+    const t0 = performance.now();
+    const r = f();
+    return [r, (performance.now() - t0) / 1000];
+  };
+  if (opts.model) {
+    const t0 = performance.now();
+    const sim = await opts.model.similarity(lineA, lineB);
+    const forward = (performance.now() - t0) / 1000;
+    for (const [name, regions] of [["ours (patches)", "patches"], ["ours (hybrid)", "hybrid"]] as const) {
+      const [c, s] = timed(() => colorizePair(refColor, lineA, lineB, sim, { match: { regions } }));
+      out.push(viaPipeline(name, c, forward + s));
+    }
+  }
+  if (opts.truth) {
+    const { a, b } = opts.truth;
+    const [c, s] = timed(() =>
+      colorizePair(refColor, lineA, lineB, oracleSimilarity(a, b, oracleGrid(opts)), {
+        match: { regions: "patches" },
+      })
+    );
+    out.push(viaPipeline("oracle (patches)", c, s));
+  }
+  const [ff, s] = timed(() => {
+    const ff = floodFillBaseline(lineA, lineB);
+    const refColors = dominantColors(refColor, ff.regionsA, { line: lineA });
+    const paint = (keepLines: boolean) => colorize(lineB, ff.regionsB, refColors, ff.matches, { keepLines });
+    return { ...ff, painted: paint(true), fills: paint(false) };
+  });
+  out.push({
+    name: "flood fill",
+    regionsA: ff.regionsA,
+    regionsB: ff.regionsB,
+    matches: ff.matches,
+    backgroundA: [],
+    backgroundB: [],
+    painted: ff.painted,
+    fills: ff.fills,
+    seconds: s,
+  });
+  return out;
+}
+
+/** One method's scores on one pair. */
+export interface ColorizationScore {
+  /** Fraction of the target's non-stroke pixels given their true colour. */
+  pixel_accuracy: number;
+  /** Fraction of the target's true colour regions painted right (PaintBucket's region accuracy). */
+  region_accuracy: number;
+  /** Seconds the method took ({@link ColorizedMethod.seconds}). */
+  seconds: number;
+}
+
+/** One pair's scores, by method (those that ran on it). */
+export interface ColorizationPairRecord {
+  dir: string;
+  reference: string;
+  target: string;
+  methods: Partial<Record<ColorizeMethodName, ColorizationScore>>;
+}
+
+/** One method's means over the pairs it ran on. */
+export interface ColorizationSummary {
+  name: ColorizeMethodName;
+  /** Pairs it ran on. */
+  pairs: number;
+  pixel_accuracy: number;
+  region_accuracy: number;
+  seconds_per_pair: number;
+}
+
+/** What {@link evaluateColorization} returns. */
+export interface ColorizationEval {
+  /** Means by method, in {@link COLORIZE_METHODS} order (methods that ran on no pair left out). */
+  methods: ColorizationSummary[];
+  perPair: ColorizationPairRecord[];
+}
+
+/** Options of {@link evaluateColorization}. */
+export interface ColorizationEvalOptions {
+  /** The model: adds the `ours` rows. */
+  model?: SimilarityModel | null;
+  /** The oracle's grid (default: the model's, else 256 px and 16 px). */
+  grid?: { size: number; patch: number };
+  /** Called after each pair with its record, its index and the pair count. */
+  onPair?: (record: ColorizationPairRecord, index: number, total: number) => void;
+}
+
+/**
+ * Means of each method's scores over the pairs it ran on, in {@link COLORIZE_METHODS} order.
+ *
+ * @example
+ * ```ts
+ * summarizeColorization(perPair); // [{ name: "flood fill", pairs: 3, pixel_accuracy: 0.81, ... }]
+ * ```
+ */
+export function summarizeColorization(perPair: readonly ColorizationPairRecord[]): ColorizationSummary[] {
+  const out: ColorizationSummary[] = [];
+  for (const name of COLORIZE_METHODS) {
+    const xs = perPair.map((p) => p.methods[name]).filter((x): x is ColorizationScore => !!x);
+    if (xs.length === 0) continue;
+    const mean = (k: keyof ColorizationScore) => xs.reduce((t, x) => t + x[k], 0) / xs.length;
+    out.push({
+      name,
+      pairs: xs.length,
+      pixel_accuracy: mean("pixel_accuracy"),
+      region_accuracy: mean("region_accuracy"),
+      seconds_per_pair: mean("seconds"),
+    });
+  }
+  return out;
+}
+
+/**
+ * Colourises the target of every pair of the PBC-layout dataset at `root` from its reference's colour frame
+ * (`gt/`) with every method ({@link colorizeMethods}), and scores it against the target's true colour frame.
+ * The oracle runs on pairs whose frames carry labels. Every pair's `gt/` frames are checked first: a missing one
+ * is a {@link UserError} naming it.
+ *
+ * @example
+ * ```ts
+ * const pairs = await resolvePairs("data/test-clean");
+ * const { methods } = await evaluateColorization("data/test-clean", pairs.slice(0, 5), { model });
+ * ```
+ */
+export async function evaluateColorization(
+  root: string,
+  pairs: readonly PairRef[],
+  opts: ColorizationEvalOptions = {},
+): Promise<ColorizationEval> {
+  for (const p of pairs) {
+    for (const f of [p.reference, p.target]) {
+      const gt = framePaths(root, p.dir, f).gt;
+      if (!(await exists(gt))) {
+        throw new UserError("no true colour frame (gt/): cannot score colourisation", gt);
+      }
+    }
+  }
+  const perPair: ColorizationPairRecord[] = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i];
+    const [a, b] = await Promise.all([loadFrame(root, p.dir, p.reference), loadFrame(root, p.dir, p.target)]);
+    const [refColor, tgtColor] = await Promise.all([readRgb(a.paths.gt!), readRgb(b.paths.gt!)]);
+    const truth = a.labelOfSeg && b.labelOfSeg ? { a, b } : null;
+    const methods = await colorizeMethods(refColor, a.line, b.line, {
+      model: opts.model,
+      truth,
+      grid: opts.grid,
+    });
+    const record: ColorizationPairRecord = {
+      dir: p.dir,
+      reference: p.reference,
+      target: p.target,
+      methods: {},
+    };
+    for (const m of methods) {
+      const s = colorizationScores(m.fills, tgtColor, b.line);
+      record.methods[m.name] = {
+        pixel_accuracy: s.pixel.accuracy,
+        region_accuracy: s.region.accuracy,
+        seconds: m.seconds,
+      };
+    }
+    perPair.push(record);
+    opts.onPair?.(record, i, pairs.length);
+  }
+  return { methods: summarizeColorization(perPair), perPair };
+}

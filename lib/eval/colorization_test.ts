@@ -1,0 +1,143 @@
+import * as path from "node:path";
+import { resolvePairs } from "../data/pairs.ts";
+import { generateDataset } from "../generate/dataset.ts";
+import type { GrayImage } from "../image/types.ts";
+import { floodFillRegions } from "../match/baseline_floodfill.ts";
+import { colorizationScores } from "../match/colorize_pair.ts";
+import { oracleSimilarity } from "../match/oracle.ts";
+import { toyPair } from "../match/toy_pair.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../testing/asserts.ts";
+import { UserError } from "../util/errors.ts";
+import {
+  COLORIZE_METHODS,
+  colorizeMethods,
+  evaluateColorization,
+  oracleGrid,
+  summarizeColorization,
+} from "./colorization.ts";
+import type { SimilarityModel } from "./predictors.ts";
+
+/**
+ * A stand-in model (no tfjs): the oracle's similarity with each drawing's flood-fill regions as its "labels",
+ * so regions with the same id in both drawings are alike. Wiring only.
+ */
+const standIn: SimilarityModel = {
+  config: { inputSize: 256, patch: 16 },
+  similarity: (a: GrayImage, b: GrayImage) =>
+    Promise.resolve(
+      oracleSimilarity(
+        { seg: floodFillRegions(a).labels, labelOfSeg: null },
+        { seg: floodFillRegions(b).labels, labelOfSeg: null },
+        { size: 256, patch: 16 },
+      ),
+    ),
+};
+
+Deno.test("colorizeMethods: documented names and order; the oracle paints the toy target right", async () => {
+  const { a, b } = toyPair(256, 3);
+  const all = await colorizeMethods(a.color, a.line, b.line, { model: standIn, truth: { a, b } });
+  assertEquals(all.map((m) => m.name), [...COLORIZE_METHODS]);
+  for (const m of all) {
+    assertEquals([m.fills.width, m.fills.height, m.painted.width, m.regionsB.width], [256, 256, 256, 256]);
+    assert(m.seconds >= 0, `${m.name}: ${m.seconds}`);
+  }
+  const oracle = all.find((m) => m.name === "oracle (patches)")!;
+  assert(oracle.matches.length > 0);
+  const { pixel } = colorizationScores(oracle.fills, b.color, b.line);
+  assert(pixel.accuracy > 0.9, `oracle pixel accuracy ${pixel.accuracy}`);
+  // Flood fill has no background regions; the pipeline's methods do.
+  assertEquals([all[3].backgroundA, all[3].backgroundB], [[], []]);
+
+  // No model: no "ours" rows; no truth: no oracle.
+  const noModel = await colorizeMethods(a.color, a.line, b.line, { truth: { a, b } });
+  assertEquals(noModel.map((m) => m.name), ["oracle (patches)", "flood fill"]);
+  assertEquals(noModel[0].fills, oracle.fills); // the same run as with a model beside it
+  assertEquals((await colorizeMethods(a.color, a.line, b.line)).map((m) => m.name), ["flood fill"]);
+});
+
+Deno.test("oracleGrid: given grid, else the model's, else 256 px / 16 px", () => {
+  assertEquals(oracleGrid({}), { size: 256, patch: 16 });
+  assertEquals(oracleGrid({ model: { ...standIn, config: { inputSize: 512, patch: 32 } } }), {
+    size: 512,
+    patch: 32,
+  });
+  assertEquals(oracleGrid({ model: standIn, grid: { size: 128, patch: 8 } }), { size: 128, patch: 8 });
+});
+
+Deno.test("summarizeColorization: means over the pairs each method ran on (hand-worked)", () => {
+  const s = (p: number, r: number, t: number) => ({ pixel_accuracy: p, region_accuracy: r, seconds: t });
+  const rows = summarizeColorization([
+    {
+      dir: "c",
+      reference: "0",
+      target: "7",
+      methods: { "flood fill": s(0.5, 0.25, 1), "oracle (patches)": s(1, 1, 2) },
+    },
+    { dir: "c", reference: "1", target: "8", methods: { "flood fill": s(0.7, 0.75, 3) } },
+  ]);
+  assertEquals(rows.map((r) => [r.name, r.pairs]), [["oracle (patches)", 1], ["flood fill", 2]]);
+  assertAlmostEquals(rows[1].pixel_accuracy, 0.6, 1e-12);
+  assertEquals([rows[1].region_accuracy, rows[1].seconds_per_pair], [0.5, 2]);
+  assertEquals(summarizeColorization([]), []);
+});
+
+Deno.test("evaluateColorization on a generated dataset: per-pair scores, their means, progress; missing gt/", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "mm-colev-" });
+  try {
+    const root = path.join(tmp, "data");
+    await generateDataset({
+      out: root,
+      pairs: 2,
+      style: "clean",
+      seed: 5,
+      size: 128,
+      gap: 7,
+      framesPerCharacter: 9,
+      progress: "off",
+    });
+    const pairs = await resolvePairs(root);
+    assertEquals(pairs.length, 2);
+    const seen: number[] = [];
+    const r = await evaluateColorization(root, pairs, {
+      model: standIn,
+      onPair: (rec, i, n) => {
+        assertEquals([rec.dir, rec.target, n], [pairs[i].dir, pairs[i].target, 2]);
+        seen.push(i);
+      },
+    });
+    assertEquals(seen, [0, 1]);
+    assertEquals(r.methods.map((m) => m.name), [...COLORIZE_METHODS]);
+    assertEquals(r.perPair.length, 2);
+    for (const m of r.methods) {
+      assertEquals(m.pairs, 2);
+      const per = r.perPair.map((p) => p.methods[m.name]!);
+      assertAlmostEquals(m.pixel_accuracy, (per[0].pixel_accuracy + per[1].pixel_accuracy) / 2, 1e-12);
+      assertAlmostEquals(m.region_accuracy, (per[0].region_accuracy + per[1].region_accuracy) / 2, 1e-12);
+      assertAlmostEquals(m.seconds_per_pair, (per[0].seconds + per[1].seconds) / 2, 1e-12);
+      for (const x of per) {
+        assert(
+          x.pixel_accuracy >= 0 && x.pixel_accuracy <= 1 && x.region_accuracy >= 0 && x.region_accuracy <= 1,
+        );
+      }
+    }
+    const oracle = r.methods.find((m) => m.name === "oracle (patches)")!;
+    // 128-px frames on a 256-px grid: coarse patches, so not the toy pair's 0.9.
+    assert(oracle.pixel_accuracy > 0.7, `oracle pixel accuracy ${oracle.pixel_accuracy}`);
+
+    // No model: no "ours" rows, and the other rows' scores are the same.
+    const noModel = await evaluateColorization(root, pairs);
+    assertEquals(noModel.methods.map((m) => m.name), ["oracle (patches)", "flood fill"]);
+    assertEquals(
+      noModel.methods.map((m) => [m.pixel_accuracy, m.region_accuracy]),
+      r.methods.slice(2).map((m) => [m.pixel_accuracy, m.region_accuracy]),
+    );
+
+    // A missing true colour frame is one error naming it, before any pair runs.
+    const gt = path.join(root, pairs[1].dir, "gt", `${pairs[1].target}.png`);
+    await Deno.remove(gt);
+    const e = await assertRejects(() => evaluateColorization(root, pairs), UserError, "gt/");
+    assert(e.message.startsWith(gt), e.message);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
