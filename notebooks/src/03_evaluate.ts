@@ -29,6 +29,7 @@
 
 // %%
 import * as path from "node:path";
+import { REPO_ROOT } from "../lib/util/paths.ts";
 import { type EvalMetrics, evaluateDataset } from "../lib/eval/mod.ts";
 import { floodFillMethod, modelPredictor, oraclePredictor } from "../lib/eval/predictors.ts";
 import { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel } from "../lib/eval/shipped.ts";
@@ -49,7 +50,9 @@ await showMarkdown(
     }`
   ).join("\n") + "\n\n" +
     (loaded
-      ? `Model: \`${DEFAULT_WEIGHTS}\` (${loaded.model.config.preset}, ${loaded.model.config.inputSize} px input, ${loaded.model.config.patch}-px patches).`
+      ? `Model: \`${
+        path.relative(REPO_ROOT, loaded.dir)
+      }\` (${loaded.model.config.preset}, ${loaded.model.config.inputSize} px input, ${loaded.model.config.patch}-px patches).`
       : `**No shipped model yet** (\`${DEFAULT_WEIGHTS}\` is missing): only the oracle and flood-fill rows are shown.`),
 );
 

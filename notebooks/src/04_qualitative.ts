@@ -19,6 +19,7 @@
 
 // %%
 import * as path from "node:path";
+import { REPO_ROOT } from "../lib/util/paths.ts";
 import { loadFrame, type PbcFrame } from "../lib/data/pbc.ts";
 import { readGray, readRgb } from "../lib/image/io.ts";
 import type { GrayImage, LabelMap, RgbImage } from "../lib/image/types.ts";
@@ -38,7 +39,9 @@ const loaded: LoadedModel | null = weights ? await loadEvalModel(weights) : null
 const model = loaded?.model ?? null;
 await showMarkdown(
   model
-    ? `Model: \`${DEFAULT_WEIGHTS}\` (${model.config.preset}, ${model.config.inputSize} px input).`
+    ? `Model: \`${
+      path.relative(REPO_ROOT, loaded!.dir)
+    }\` (${model.config.preset}, ${model.config.inputSize} px input).`
     : `**No shipped model yet** (\`${DEFAULT_WEIGHTS}\` is missing): the pictures show the ground truth, the oracle and flood fill.`,
 );
 

@@ -16,6 +16,7 @@
 
 // %%
 import * as path from "node:path";
+import { REPO_ROOT } from "../lib/util/paths.ts";
 import { existsSync } from "../lib/util/fs.ts";
 import { repoPath } from "../lib/util/paths.ts";
 import {
@@ -52,7 +53,7 @@ await showMarkdown(
     .join("\n") +
     "\n\n" +
     (loaded
-      ? `Model: \`${DEFAULT_WEIGHTS}\`.`
+      ? `Model: \`${path.relative(REPO_ROOT, loaded.dir)}\`.`
       : `**No shipped model yet** (\`${DEFAULT_WEIGHTS}\` is missing): the model rows are skipped; the oracle and flood-fill rows run.`),
 );
 
