@@ -248,8 +248,17 @@ async function writeFigures(out: string, log: LogRecord[]): Promise<void> {
   }
 }
 
-/** Loads the parameters of `dir` whose names and shapes fit the model (position embeddings are resized). */
-async function initFrom(
+/**
+ * Loads the parameters of the weights folder `dir` whose names and shapes fit the model (`train --init`): the
+ * position embeddings are resized bicubically when only the grid differs; everything else that does not fit
+ * (another width, layers the source lacks) keeps the model's own initialisation.
+ *
+ * @example
+ * ```ts
+ * const { loaded, total } = await initFrom(model, "models/vit-b16-imagenet");
+ * ```
+ */
+export async function initFrom(
   model: PatchSimilarityModel,
   dir: string,
 ): Promise<{ loaded: number; total: number }> {
