@@ -21,6 +21,70 @@ export const IGNORE = -1;
 export const DEFAULT_MIN_FRACTION = 0.55;
 
 /**
+ * The label a segment id gives a pixel for the patch ground truth: {@link IGNORE} for line pixels, background
+ * and unlabelled segments.
+ *
+ * @param labelOfSeg label of each segment (background -1); null: segment ids serve as labels (ids 0 and 1
+ *   excluded)
+ * @example
+ * ```ts
+ * const labelOf = segmentLabeler(frame.labelOfSeg);
+ * labelOf(0); // IGNORE (line)
+ * ```
+ */
+export function segmentLabeler(labelOfSeg: Map<number, number> | null): (id: number) => number {
+  return (id) => {
+    if (id === LINE_ID) return IGNORE;
+    if (!labelOfSeg) return id === 1 ? IGNORE : id;
+    const l = labelOfSeg.get(id);
+    return l === undefined || l === BACKGROUND_LABEL || l < 0 ? IGNORE : l;
+  };
+}
+
+/**
+ * The most frequent label (not {@link IGNORE}) of `seg`'s pixels in [x0, x1) x [y0, y1), ties to the smaller
+ * label, and its pixel count ({@link IGNORE} and 0 when no pixel is labelled). `counts` is scratch space.
+ *
+ * @example
+ * ```ts
+ * const { label, count } = majorityLabel(frame.seg, segmentLabeler(frame.labelOfSeg), 0, 32, 0, 32);
+ * ```
+ */
+export function majorityLabel(
+  seg: LabelMap,
+  labelOf: (id: number) => number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  counts: Map<number, number> = new Map(),
+): { label: number; count: number } {
+  const { width: W, data } = seg;
+  counts.clear();
+  // Per-id label cache: segment ids repeat over large areas.
+  let lastId = -2, lastLab = IGNORE;
+  for (let y = y0; y < y1; y++) {
+    const row = y * W;
+    for (let x = x0; x < x1; x++) {
+      const id = data[row + x];
+      if (id !== lastId) {
+        lastId = id;
+        lastLab = labelOf(id);
+      }
+      if (lastLab !== IGNORE) counts.set(lastLab, (counts.get(lastLab) ?? 0) + 1);
+    }
+  }
+  let label = IGNORE, count = 0;
+  for (const [lab, n] of counts) {
+    if (n > count || (n === count && lab < label)) {
+      label = lab;
+      count = n;
+    }
+  }
+  return { label, count };
+}
+
+/**
  * Label of each patch of a `rows` x `cols` grid over `seg`, or {@link IGNORE}.
  *
  * @param seg segment ids per pixel
@@ -38,43 +102,18 @@ export function patchLabels(
   opts: { minFraction?: number } = {},
 ): Int32Array {
   const minFrac = opts.minFraction ?? DEFAULT_MIN_FRACTION;
-  const { width: W, height: H, data } = seg;
+  const { width: W, height: H } = seg;
   const { rows, cols } = grid;
   const out = new Int32Array(rows * cols).fill(IGNORE);
   const counts = new Map<number, number>();
-  const labelOf = (id: number): number => {
-    if (id === LINE_ID) return IGNORE;
-    if (!labelOfSeg) return id === 1 ? IGNORE : id;
-    const l = labelOfSeg.get(id);
-    return l === undefined || l === BACKGROUND_LABEL || l < 0 ? IGNORE : l;
-  };
-  // Per-id label cache: segment ids repeat over large areas.
-  let lastId = -2, lastLab = IGNORE;
+  const labelOf = segmentLabeler(labelOfSeg);
   for (let r = 0; r < rows; r++) {
     const y0 = Math.floor((r * H) / rows), y1 = Math.floor(((r + 1) * H) / rows);
     for (let c = 0; c < cols; c++) {
       const x0 = Math.floor((c * W) / cols), x1 = Math.floor(((c + 1) * W) / cols);
-      counts.clear();
-      for (let y = y0; y < y1; y++) {
-        const row = y * W;
-        for (let x = x0; x < x1; x++) {
-          const id = data[row + x];
-          if (id !== lastId) {
-            lastId = id;
-            lastLab = labelOf(id);
-          }
-          if (lastLab !== IGNORE) counts.set(lastLab, (counts.get(lastLab) ?? 0) + 1);
-        }
-      }
       const area = (y1 - y0) * (x1 - x0);
-      let best = IGNORE, bestN = 0;
-      for (const [lab, n] of counts) {
-        if (n > bestN || (n === bestN && lab < best)) {
-          best = lab;
-          bestN = n;
-        }
-      }
-      if (area > 0 && bestN >= minFrac * area) out[r * cols + c] = best;
+      const { label, count } = majorityLabel(seg, labelOf, x0, x1, y0, y1, counts);
+      if (area > 0 && count >= minFrac * area) out[r * cols + c] = label;
     }
   }
   return out;

@@ -10,8 +10,7 @@
  *
  * @module
  */
-import { BACKGROUND_LABEL, LINE_ID } from "../data/pbc.ts";
-import { DEFAULT_MIN_FRACTION, IGNORE } from "../data/patch_gt.ts";
+import { DEFAULT_MIN_FRACTION, IGNORE, majorityLabel, segmentLabeler } from "../data/patch_gt.ts";
 import { gridSide, type Letterbox, patchRect } from "../image/letterbox.ts";
 import type { LabelMap } from "../image/types.ts";
 
@@ -42,41 +41,16 @@ export function patchLabelsForBox(
   // Unclipped rectangle side of patch k along one axis (patchRect's rounding).
   const span = (k: number, pad: number) =>
     Math.round((k + 1) * patch * inv - pad) - Math.round(k * patch * inv - pad);
-  const W = seg.width, data = seg.data;
   const out = new Int32Array(g * g).fill(IGNORE);
-  const labelOf = (id: number): number => {
-    if (id === LINE_ID) return IGNORE;
-    if (!labelOfSeg) return id === 1 ? IGNORE : id;
-    const l = labelOfSeg.get(id);
-    return l === undefined || l === BACKGROUND_LABEL || l < 0 ? IGNORE : l;
-  };
+  const labelOf = segmentLabeler(labelOfSeg);
   const counts = new Map<number, number>();
-  let lastId = -2, lastLab = IGNORE;
   for (let r = 0; r < g; r++) {
     for (let c = 0; c < g; c++) {
       const { x0, x1, y0, y1 } = patchRect(box, patch, r, c);
       if (x1 <= x0 || y1 <= y0) continue;
-      counts.clear();
-      for (let y = y0; y < y1; y++) {
-        const row = y * W;
-        for (let x = x0; x < x1; x++) {
-          const id = data[row + x];
-          if (id !== lastId) {
-            lastId = id;
-            lastLab = labelOf(id);
-          }
-          if (lastLab !== IGNORE) counts.set(lastLab, (counts.get(lastLab) ?? 0) + 1);
-        }
-      }
-      let best = IGNORE, bestN = 0;
-      for (const [lab, n] of counts) {
-        if (n > bestN || (n === bestN && lab < best)) {
-          best = lab;
-          bestN = n;
-        }
-      }
+      const { label, count } = majorityLabel(seg, labelOf, x0, x1, y0, y1, counts);
       const area = span(c, box.padX) * span(r, box.padY);
-      if (bestN > 0 && bestN >= minFrac * area) out[r * g + c] = best;
+      if (count > 0 && count >= minFrac * area) out[r * g + c] = label;
     }
   }
   return out;
