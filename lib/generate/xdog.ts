@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { gaussianKernel as gaussianKernelOfRadius } from "../image/edge.ts";
 
 /** Settings of {@link xdog}. */
 export interface XdogOptions {
@@ -30,7 +31,8 @@ export const XDOG_DEFAULTS: Readonly<XdogOptions> = {
 };
 
 /**
- * Kernel of a Gaussian with radius ceil(3 sigma), normalised.
+ * Kernel of a Gaussian with radius ceil(3 sigma) (at least 1), normalised: lib/image's `gaussianKernel` at the
+ * generator's radius.
  *
  * @example
  * ```ts
@@ -38,12 +40,7 @@ export const XDOG_DEFAULTS: Readonly<XdogOptions> = {
  * ```
  */
 export function gaussianKernel(sigma: number): Float32Array {
-  const r = Math.max(1, Math.ceil(3 * sigma));
-  const k = new Float32Array(2 * r + 1);
-  let s = 0;
-  for (let i = -r; i <= r; i++) s += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= s;
-  return k;
+  return gaussianKernelOfRadius(sigma, Math.max(1, Math.ceil(3 * sigma)));
 }
 
 /**

@@ -19,6 +19,8 @@ import { existsSync } from "../util/fs.ts";
 import { REPO_ROOT } from "../util/paths.ts";
 import { type KernelMode, setKernelMode } from "./ops.ts";
 import { nativeGemmActive, setNativeGemm } from "./heap.ts";
+// Types only: lib/native (FFI) is imported dynamically, when asked for.
+import type { Blas } from "../native/blas.ts";
 
 /** Backends a user can ask for. */
 export type BackendKind = "auto" | "tensorflow" | "wasm" | "cpu";
@@ -83,30 +85,12 @@ async function tryTensorflow(explicit: boolean): Promise<string | null> {
   return null;
 }
 
-interface NativeBlas {
-  sgemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-  ): void;
-}
-
 interface NativeModule {
   enableNativeMatmul(opts?: Record<string, unknown>): { active: boolean; reason: string };
   accelerateWasm?(
     opts?: Record<string, unknown>,
   ): { matmul: { active: boolean; reason: string }; line: string };
-  activeBlas?(): NativeBlas | undefined;
+  activeBlas?(): Pick<Blas, "sgemm"> | undefined;
   restoreStockWasm?(): void;
   disableNativeMatmul?(): void;
 }
