@@ -103,7 +103,7 @@ export function regionMapOf(seg: LabelMap): LabelMap {
  * @example
  * ```ts
  * const q = scorePair(ann, exactA, exactB);
- * console.log(q.segA.ari, q.match.precision);
+ * console.log(q.segA.ari, q.match.precision_valid);
  * ```
  */
 export function scorePair(
@@ -173,9 +173,9 @@ export function summarize(qs: readonly PairQuality[]): QualitySummary {
     miou_pg: mean(segs.map((s) => s.miou_pg)),
     miou_gp: mean(segs.map((s) => s.miou_gp)),
     cr: mean(segs.map((s) => s.cr)),
-    precision: mean(qs.map((q) => q.match.precision)),
+    precision: mean(qs.map((q) => q.match.precision_valid)),
     recall: mean(qs.map((q) => q.match.recall)),
-    precisionVotes: mean(qs.map((q) => q.matchVotes.precision)),
+    precisionVotes: mean(qs.map((q) => q.matchVotes.precision_valid)),
     recallVotes: mean(qs.map((q) => q.matchVotes.recall)),
     predRegions: mean(segs.map((s) => s.pred_regions)),
     gtRegions: mean(segs.map((s) => s.gt_regions)),
@@ -186,7 +186,7 @@ export function summarize(qs: readonly PairQuality[]): QualitySummary {
       miou_pg: mean(qs.flatMap((q) => [q.large.segA.miou_pg, q.large.segB.miou_pg])),
       miou_gp: mean(qs.flatMap((q) => [q.large.segA.miou_gp, q.large.segB.miou_gp])),
       cr: mean(qs.flatMap((q) => [q.large.segA.cr, q.large.segB.cr])),
-      precision: mean(qs.map((q) => q.large.match.precision)),
+      precision: mean(qs.map((q) => q.large.match.precision_valid)),
       recall: mean(qs.map((q) => q.large.match.recall)),
       gtRegions: mean(qs.flatMap((q) => [q.large.segA.gt_regions, q.large.segB.gt_regions])),
     },
@@ -237,7 +237,7 @@ export async function annotationQuality(
     };
     out.push(q);
     await opts.onPair?.(q, ann, { a: ea, b: eb });
-    bar.tick(1, `P ${q.match.precision.toFixed(2)} R ${q.match.recall.toFixed(2)}`);
+    bar.tick(1, `P ${q.match.precision_valid.toFixed(2)} R ${q.match.recall.toFixed(2)}`);
   }
   await bar.done();
   return { pairs: out, summary: summarize(out) };

@@ -111,8 +111,8 @@ async function ablateCommand(argv: string[]): Promise<void> {
           r.status === "skipped"
             ? `${r.id}: skipped (${r.note})`
             : `${r.id}: ${r.seconds.toFixed(1)} s, ARI ${(100 * r.region!.ari).toFixed(1)}, region P ${
-              (100 * r.region!.precision).toFixed(1)
-            } R ${(100 * r.region!.recall).toFixed(1)}${
+              (100 * r.region!.precision_all).toFixed(1)
+            } (valid ${(100 * r.region!.precision_valid).toFixed(1)}) R ${(100 * r.region!.recall).toFixed(1)}${
               r.patch ? `, patch AP ${(100 * r.patch.ap).toFixed(1)}` : ""
             }`,
         ),

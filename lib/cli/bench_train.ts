@@ -19,13 +19,14 @@
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { BACKEND_KINDS, type BackendInfo, type BackendKind, initBackend } from "../model/backend.ts";
-import { headDim, type ModelConfig, modelConfig, patchDim, tokensOf } from "../model/config.ts";
+import { headDim, type ModelConfig, modelConfig, patchDim, PRESETS, tokensOf } from "../model/config.ts";
+import { webgpuMatmulPeak } from "../model/webgpu.ts";
 import { decays, PatchSimilarityModel } from "../model/model.ts";
 import type { KernelMode } from "../model/ops.ts";
 import { activeBlas, cpuSeconds, openBlas, sgemmPeak } from "../native/mod.ts";
 import { AdamW, ADAMW_DEFAULTS } from "../train/adamw.ts";
 import { LOSS_DEFAULTS, sampleBatch } from "../train/loss.ts";
-import { trainStep } from "../train/step.ts";
+import { trainStepAsync } from "../train/step.ts";
 import { choice, num, parseCommand, runMain } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
 import { existsSync } from "../util/fs.ts";
@@ -92,10 +93,10 @@ export interface SpeedRun {
   cpuSPerStep: number | null;
 }
 
-function measure(batch: number, steps: number, one: () => void): SpeedRun {
-  one(); // warm-up: first-call costs (kernel set-up, heap growth)
+async function measure(batch: number, steps: number, one: () => Promise<void>): Promise<SpeedRun> {
+  await one(); // warm-up: first-call costs (kernel set-up, heap growth, shader compilation on WebGPU)
   const t0 = performance.now(), c0 = cpuSeconds();
-  for (let s = 0; s < steps; s++) one();
+  for (let s = 0; s < steps; s++) await one();
   const wall = (performance.now() - t0) / 1000, c1 = cpuSeconds();
   return {
     pairsPerS: (batch * steps) / wall,
@@ -116,10 +117,10 @@ function randomPatches(cfg: ModelConfig, batch: number, rng: Rng): Float32Array 
  *
  * @example
  * ```ts
- * const r = timeTrain(modelConfig("small"), 4, 5); // r.pairsPerS, r.cpuSPerStep
+ * const r = await timeTrain(modelConfig("small"), 4, 5); // r.pairsPerS, r.cpuSPerStep
  * ```
  */
-export function timeTrain(cfg: ModelConfig, batch: number, steps: number, seed = 1): SpeedRun {
+export async function timeTrain(cfg: ModelConfig, batch: number, steps: number, seed = 1): Promise<SpeedRun> {
   const model = PatchSimilarityModel.create(cfg, seed);
   const opt = new AdamW(model.params, ADAMW_DEFAULTS, decays);
   const N = tokensOf(cfg), rng = new Rng(seed).fork("bench-train");
@@ -127,8 +128,9 @@ export function timeTrain(cfg: ModelConfig, batch: number, steps: number, seed =
   const labels = Int32Array.from({ length: batch * 2 * N }, () => rng.int(0, 24));
   const b = { pairs: batch, patches, labels };
   try {
-    return measure(batch, steps, () => {
-      trainStep(model, opt, b, sampleBatch(labels, batch, LOSS_DEFAULTS, rng), 1e-4, 1, LOSS_DEFAULTS.tau);
+    // The asynchronous step (one read of loss and gradient norm per step) runs on every backend, WebGPU included.
+    return await measure(batch, steps, async () => {
+      await trainStepAsync(model, opt, b, sampleBatch(labels, batch, LOSS_DEFAULTS, rng), 1e-4, 1, LOSS_DEFAULTS.tau);
     });
   } finally {
     opt.dispose();
@@ -142,16 +144,21 @@ export function timeTrain(cfg: ModelConfig, batch: number, steps: number, seed =
  *
  * @example
  * ```ts
- * const r = timeInfer(model, 4, 10); // r.pairsPerS
+ * const r = await timeInfer(model, 4, 10); // r.pairsPerS
  * ```
  */
-export function timeInfer(model: PatchSimilarityModel, batch: number, steps: number, seed = 1): SpeedRun {
+export function timeInfer(
+  model: PatchSimilarityModel,
+  batch: number,
+  steps: number,
+  seed = 1,
+): Promise<SpeedRun> {
   const S = model.config.inputSize, rng = new Rng(seed).fork("bench-infer");
   const images = Array.from(
     { length: 2 * batch },
     () => Uint8Array.from({ length: S * S }, () => rng.int(0, 256)),
   );
-  return measure(batch, steps, () => void model.cosineBatch(images));
+  return measure(batch, steps, async () => void await model.cosineBatchAsync(images));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -553,7 +560,12 @@ export function measurePeak(): number | null {
   return blas ? sgemmPeak(blas, 1024, 0.5) : null;
 }
 
-async function rssProbe(backend: BackendKind, blas: string, kernels: string): Promise<number | null> {
+async function rssProbe(
+  backend: BackendKind,
+  blas: string,
+  kernels: string,
+  preset: string,
+): Promise<number | null> {
   const probe = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -568,6 +580,8 @@ async function rssProbe(backend: BackendKind, blas: string, kernels: string): Pr
       blas,
       "--kernels",
       kernels,
+      "--preset",
+      preset,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -590,6 +604,11 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
       "[--kernels auto|fast|tf] [--compare]",
     options: {
       batch: { type: "string", help: "pairs per step (the peer's default is 4)", default: "4" },
+      preset: {
+        type: "string",
+        help: `model preset (${Object.keys(PRESETS).join("|")}; the peer runs at small's shape only)`,
+        default: "small",
+      },
       steps: { type: "string", help: "timed training steps per measurement (after 1 warm-up)", default: "5" },
       "infer-steps": {
         type: "string",
@@ -624,10 +643,10 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
   const kernels = choice(a, "kernels", ["auto", "fast", "tf"] as const, "auto");
   const peer1t = choice(a, "peer-1t", ["yes", "no"] as const, "yes") === "yes";
   const compare = a.values.compare === true;
-  const cfg = modelConfig("small");
+  const cfg = modelConfig(choice(a, "preset", Object.keys(PRESETS), "small"));
   if (a.values["rss-probe"]) {
     await initBackend({ backend, blas, kernels, log: null });
-    timeTrain(cfg, batch, 1);
+    await timeTrain(cfg, batch, 1);
     console.log(JSON.stringify({ peak_rss_mb: peakRssMb() }));
     return;
   }
@@ -660,14 +679,18 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
       } GFLOP per training step (matrix products, analytic)`,
   );
   const peaks: number[] = [];
-  const peakNow = () => {
-    const p = measurePeak();
+  // On WebGPU the peak is tfjs-webgpu's own matMul at 2048^3 on this GPU (what its kernels can reach), not sgemm.
+  const gpu = infos[infos.length - 1].backend === "webgpu";
+  const peakNow = async () => {
+    const p = gpu ? await webgpuMatmulPeak(2048) : measurePeak();
     if (p !== null) peaks.push(p);
     return p;
   };
-  const p0 = peakNow();
+  const p0 = await peakNow();
   console.log(
-    p0 === null
+    gpu
+      ? `matMul peak (tfjs-webgpu, 2048^3, float32): ${p0!.toFixed(1)} GFLOP/s (the "peak" below)`
+      : p0 === null
       ? "sgemm peak: no BLAS library (GFLOP/s are shown without a peak)"
       : `sgemm peak (1024^3, ${activeBlas()?.threads() || openBlas().blas?.threads() || "?"} threads): ${
         p0.toFixed(1)
@@ -685,10 +708,10 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
     for (let i = 0; i < wanted.length; i++) {
       const info = await init(wanted[i], false);
       const name = pathName(info);
-      const train = timeTrain(cfg, batch, steps, seed);
+      const train = await timeTrain(cfg, batch, steps, seed);
       log(`ours ${name} train`, train);
       const model = PatchSimilarityModel.create(cfg, seed);
-      const infer = timeInfer(model, batch, inferSteps, seed);
+      const infer = await timeInfer(model, batch, inferSteps, seed);
       model.dispose();
       log(`ours ${name} infer`, infer);
       out.push({ train, infer });
@@ -708,7 +731,7 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
     if (peerTrain[peerTrain.length - 1].pairsPerS === null) break; // skipped: no point in trying again
   }
   const second = await runOurs(2);
-  peakNow();
+  await peakNow();
   const paths: PathFigures[] = infos.map((info, i) => ({
     name: pathName(info),
     line: info.line,
@@ -719,7 +742,10 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
   }));
   const main = infos[infos.length - 1];
   // Peak RSS at batch 8 in a fresh process (this one's high-water mark includes the runs above).
-  const peakRss = await rssProbe(compare ? "wasm" : backend, wanted[wanted.length - 1], kernels);
+  // Not on WebGPU: the host's RSS says little about GPU memory there.
+  const peakRss = gpu
+    ? null
+    : await rssProbe(compare ? "wasm" : backend, wanted[wanted.length - 1], kernels, cfg.preset);
   const figures: TrainBenchFigures = {
     cfg,
     batch,

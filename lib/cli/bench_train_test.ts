@@ -226,9 +226,9 @@ Deno.test("meanRun, timeTrain and timeInfer measure a tiny model", async () => {
   });
   assertEquals([m.pairsPerS, m.wallSPerStep, m.cpuSPerStep], [4 / 1.5, 1.5, null]);
   const before = tf.memory().numTensors;
-  const t = timeTrain(tiny, 2, 2);
+  const t = await timeTrain(tiny, 2, 2);
   const model = PatchSimilarityModel.create(tiny, 1);
-  const i = timeInfer(model, 2, 2);
+  const i = await timeInfer(model, 2, 2);
   model.dispose();
   assertEquals(tf.memory().numTensors, before, "tensors leaked");
   for (const r of [t, i]) {

@@ -258,7 +258,11 @@ async function evaluateCommand(argv: string[]): Promise<void> {
         : "patch: – (no similarity)",
       `region: ARI ${p(r.intra_a.ari)}/${p(r.intra_b.ari)} mIoU P→G ${p(r.intra_a.miou_pg)} G→P ${
         p(r.intra_a.miou_gp)
-      } CR ${r.intra_a.cr.toFixed(2)} | precision ${p(r.cross.precision)} recall ${p(r.cross.recall)}`,
+      } CR ${r.intra_a.cr.toFixed(2)} | precision ${p(r.cross.precision_all)} (valid only ${
+        p(r.cross.precision_valid)
+      }; ${r.cross.valid_matches.toFixed(1)} valid of ${r.cross.pred_matches.toFixed(1)} matches) recall ${
+        p(r.cross.recall)
+      }`,
       `wrote ${out}/{metrics.json, table1.md, table2.md, pr_curves.json, timing.json}`,
     ];
     console.log(lines.join("\n"));

@@ -34,7 +34,8 @@ Deno.test("evaluate CLI: oracle and flood fill on a generated dataset; outputs, 
       for (const f of ["ari", "miou_pg", "miou_gp"]) assert(inUnit(m.region[k][f]), `${k}.${f}`);
       assert(m.region[k].cr > 0);
     }
-    assert(inUnit(m.region.cross.precision) && inUnit(m.region.cross.recall));
+    assert(inUnit(m.region.cross.precision_all) && inUnit(m.region.cross.precision_valid));
+    assert(inUnit(m.region.cross.recall) && m.region.cross.precision_all <= m.region.cross.precision_valid);
     assertEquals(
       [m.run.method, m.run.patch, m.run.input_size, m.run.regions, m.run.score, m.run.watershed],
       ["oracle", 16, 256, "patches", "sigmoid", true],

@@ -17,7 +17,7 @@
  * @module
  */
 import * as path from "node:path";
-import { parseCommand, runMain } from "../util/cli.ts";
+import { num, parseCommand, runMain } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
 import { atomicWrite, exists, listDir } from "../util/fs.ts";
 import { REPO_ROOT } from "../util/paths.ts";
@@ -211,6 +211,8 @@ if (import.meta.main) {
         "deno task notebooks --inplace --only 03_evaluate",
       ],
     });
+    // A bad --timeout is one error line, not a silent fall-back to the default.
+    const timeout = num(args, "timeout", { def: 3600, min: 1 });
     const all = (await exists(SRC_DIR)
       ? await listDir(SRC_DIR, (e) => e.isFile && e.name.endsWith(".ts"))
       : [])
@@ -262,7 +264,7 @@ if (import.meta.main) {
         "--to",
         "notebook",
         "--execute",
-        `--ExecutePreprocessor.timeout=${Number(args.values.timeout) || 3600}`,
+        `--ExecutePreprocessor.timeout=${timeout}`,
         "--ExecutePreprocessor.kernel_name=deno",
         "--output-dir",
         outDir,

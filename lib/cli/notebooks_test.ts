@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../testing/asserts.ts";
+import { assert, assertEquals, assertThrows } from "../testing/asserts.ts";
 import { UserError } from "../util/errors.ts";
 import { buildNotebook, parseCellScript } from "./notebooks.ts";
 
@@ -26,4 +26,17 @@ Deno.test("buildNotebook writes nbformat 4.5 with ids and the Deno kernel", () =
   assertEquals(nb.cells[0].outputs, []);
   assertEquals(nb.metadata.kernelspec.name, "deno");
   assertEquals(nb.nbformat_minor, 5);
+});
+
+Deno.test("notebooks: a bad --timeout is one error line naming it (no silent default)", async () => {
+  for (const bad of ["abc", "0"]) {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./notebooks.ts", import.meta.url).pathname, "--timeout", bad, "--no-run"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(r.stderr);
+    assertEquals(r.success, false, err);
+    assert(err.includes("--timeout"), err);
+  }
 });

@@ -3,3 +3,4 @@ export * from "./pbc.ts";
 export * from "./pairs.ts";
 export * from "./patch_gt.ts";
 export * from "./stats.ts";
+export * from "./corrections.ts";

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { UserError } from "../util/errors.ts";
 import { atomicWrite, exists } from "../util/fs.ts";
 import { listCharacters, listFrames } from "./pbc.ts";
+import { correctedFirst, readCorrections } from "./corrections.ts";
 
 /** One pair of frames of one character. */
 export interface PairRef {
@@ -15,6 +16,8 @@ export interface PairRef {
   dir: string;
   reference: string;
   target: string;
+  /** True when a person corrected this pair's labels in the studio (`corrections.json`). */
+  corrected?: boolean;
 }
 
 /** Default frame gap between the two frames of a pair (the paper's and release's PBC setting). */
@@ -102,7 +105,8 @@ export async function defaultPairs(root: string, gap = DEFAULT_GAP): Promise<Pai
 
 /**
  * The pairs of a dataset: from `pairsCsv` when given, else `<root>/pairs.csv` when present, else
- * {@link defaultPairs}. Pairs naming missing frames are an error naming the frame.
+ * {@link defaultPairs}. Pairs naming missing frames are an error naming the frame. Pairs corrected by hand
+ * (`<root>/corrections.json`, see `corrections.ts`) come first, flagged `corrected`.
  */
 export async function resolvePairs(
   root: string,
@@ -121,5 +125,5 @@ export async function resolvePairs(
       }
     }
   }
-  return pairs;
+  return correctedFirst(pairs, await readCorrections(root));
 }

@@ -214,7 +214,12 @@ export interface AblationResult {
     miou_pg: number;
     miou_gp: number;
     cr: number;
-    precision: number;
+    /** Region precision over all predicted matches, and over valid ones (both regions pure: the release's). */
+    precision_all: number;
+    precision_valid: number;
+    /** Valid and all predicted matches per pair. */
+    valid_matches: number;
+    pred_matches: number;
     recall: number;
     pred_regions: number;
     gt_regions: number;
@@ -243,7 +248,10 @@ export function rowScores(m: EvalMetrics): Pick<AblationResult, "patch" | "regio
       miou_pg: mean(r.intra_a.miou_pg, r.intra_b.miou_pg),
       miou_gp: mean(r.intra_a.miou_gp, r.intra_b.miou_gp),
       cr: mean(r.intra_a.cr, r.intra_b.cr),
-      precision: r.cross.precision,
+      precision_all: r.cross.precision_all,
+      precision_valid: r.cross.precision_valid,
+      valid_matches: r.cross.valid_matches,
+      pred_matches: r.cross.pred_matches,
       recall: r.cross.recall,
       pred_regions: mean(r.intra_a.pred_regions, r.intra_b.pred_regions),
       gt_regions: mean(r.intra_a.gt_regions, r.intra_b.gt_regions),
@@ -339,7 +347,9 @@ export function ablationTable(results: readonly AblationResult[], opts: { captio
     "mIoU (P→G)",
     "mIoU (G→P)",
     "CR",
-    "Region P",
+    "Region P (all)",
+    "Region P (valid)",
+    "Valid / pred. matches",
     "Region R",
     "s/pair",
   ];
@@ -350,7 +360,7 @@ export function ablationTable(results: readonly AblationResult[], opts: { captio
   ];
   for (const r of results) {
     const cells = r.status === "skipped"
-      ? [r.label, `${r.change} — skipped: ${r.note ?? "not run"}`, ...Array(10).fill("–")]
+      ? [r.label, `${r.change} — skipped: ${r.note ?? "not run"}`, ...Array(12).fill("–")]
       : [
         r.label,
         r.change,
@@ -361,7 +371,9 @@ export function ablationTable(results: readonly AblationResult[], opts: { captio
         pct(r.region?.miou_pg),
         pct(r.region?.miou_gp),
         raw(r.region?.cr),
-        pct(r.region?.precision),
+        pct(r.region?.precision_all),
+        pct(r.region?.precision_valid),
+        r.region ? `${r.region.valid_matches.toFixed(1)} / ${r.region.pred_matches.toFixed(1)}` : "–",
         pct(r.region?.recall),
         r.pairs > 0 ? (r.seconds / r.pairs).toFixed(2) : "–",
       ];
@@ -370,7 +382,7 @@ export function ablationTable(results: readonly AblationResult[], opts: { captio
   lines.push(
     "",
     opts.caption ??
-      "Percentages except CR (raw) and s/pair; AP, best F1 and top-1 are cross-image patch scores (Table 1), ARI, mIoU and CR the means over both images of a pair, region precision and recall at purity >= 0.8 (Table 2).",
+      "Percentages except CR (raw) and s/pair; AP, best F1 and top-1 are cross-image patch scores (Table 1), ARI, mIoU and CR the means over both images of a pair, region precision over all predicted matches and over valid ones (both regions of purity >= 0.8, the release's), recall over true match groups (Table 2).",
   );
   return lines.join("\n") + "\n";
 }

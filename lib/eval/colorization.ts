@@ -9,7 +9,16 @@
  * - `oracle (patches)`: ground-truth patch similarities (`oracleSimilarity`, at the model's grid, or 256 px /
  *   16-px patches without one) through the same `colorizePair`; only when the frames' labels are given;
  * - `flood fill`: the no-learning baseline (regions between strokes matched by position and shape), each
- *   matched target region painted with its reference region's dominant colour; always.
+ *   matched target region painted with its reference region's dominant colour; always;
+ * - `copy in place` (baseline, with `baselines`): each target region between strokes takes the most frequent
+ *   colour of the reference's non-stroke pixels at the same positions (no matching at all: what a method must
+ *   beat to show it matched anything);
+ * - `all white` (baseline, with `baselines`): nothing painted; it scores the background share in
+ *   `pixel_accuracy` and exactly 0 in `pixel_accuracy_fg`.
+ *
+ * Scores ({@link ColorizationScore}): pixel and region accuracy over the target's foreground (`*_fg`, the
+ * headline: BasicPBC's `pix_acc_wobg`, and region accuracy without the background regions), and the same over
+ * every non-stroke pixel / region including the background (`*_with_bg`, BasicPBC's `pix_acc` and `acc`).
  *
  * {@link colorizeMethods} runs them on one pair (what notebook 04 shows), {@link evaluateColorization} over a
  * PBC-layout dataset's pairs (what `deno task bench:colorize` prints).
@@ -21,6 +30,7 @@ import { framePaths, loadFrame } from "../data/pbc.ts";
 import { readRgb } from "../image/io.ts";
 import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
 import { floodFillBaseline } from "../match/baseline_floodfill.ts";
+import { connectedComponents } from "../regions/relabel.ts";
 import { colorize, dominantColors } from "../match/colorize.ts";
 import { colorizationScores, colorizePair, type ColorizePairResult } from "../match/colorize_pair.ts";
 import { type GroundTruthFrame, oracleSimilarity } from "../match/oracle.ts";
@@ -34,6 +44,8 @@ export const COLORIZE_METHODS = [
   "ours (hybrid)",
   "oracle (patches)",
   "flood fill",
+  "copy in place",
+  "all white",
 ] as const;
 
 /** A method's name. */
@@ -68,6 +80,73 @@ export interface ColorizeMethodsOptions {
   truth?: { a: GroundTruthFrame; b: GroundTruthFrame } | null;
   /** The oracle's grid (model input side and patch side); default: the model's, else 256 px and 16 px. */
   grid?: { size: number; patch: number };
+  /** Also the `copy in place` and `all white` baselines (default false: pictures show the methods only). */
+  baselines?: boolean;
+}
+
+/** Grey below this is stroke for the baselines (as line-enclosed regions and the scores). */
+const BASELINE_INK = 160;
+
+/**
+ * The target's regions between strokes (connected non-stroke areas, ids 1..count; stroke pixels 0).
+ *
+ * @example
+ * ```ts
+ * const { labels, count } = strokeRegions(tgtLine);
+ * ```
+ */
+export function strokeRegions(
+  line: GrayImage,
+  inkThreshold = BASELINE_INK,
+): { labels: LabelMap; count: number } {
+  const n = line.width * line.height, keys = new Int32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = line.data[i] < inkThreshold ? -1 : 0;
+  const cc = connectedComponents(keys, line.width, line.height);
+  return { labels: { width: line.width, height: line.height, data: cc.labels }, count: cc.count };
+}
+
+/**
+ * The copy-in-place baseline: each region between the target's strokes painted with the most frequent colour
+ * of the reference frame over the same pixels where the reference has no stroke (white when it has none); stroke
+ * pixels white. No correspondence at all, so it measures how much the frames overlap.
+ *
+ * @example
+ * ```ts
+ * const fills = copyInPlace(refColor, refLine, tgtLine);
+ * ```
+ */
+export function copyInPlace(refColor: RgbImage, refLine: GrayImage, tgtLine: GrayImage): RgbImage {
+  const W = tgtLine.width, H = tgtLine.height, n = W * H;
+  if (refColor.width !== W || refColor.height !== H || refLine.width !== W || refLine.height !== H) {
+    throw new RangeError(
+      `copyInPlace: reference ${refColor.width}x${refColor.height} (line ${refLine.width}x${refLine.height}) vs target ${W}x${H}`,
+    );
+  }
+  const { labels, count } = strokeRegions(tgtLine);
+  const tally = new Map<number, number>();
+  const d = refColor.data;
+  for (let i = 0; i < n; i++) {
+    const r = labels.data[i];
+    if (r <= 0 || refLine.data[i] < BASELINE_INK) continue;
+    const key = r * 16777216 + ((d[3 * i] << 16) | (d[3 * i + 1] << 8) | d[3 * i + 2]);
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  const best = new Int32Array(count + 1).fill(0xffffff), bestN = new Int32Array(count + 1);
+  for (const [key, c] of tally) {
+    const r = Math.floor(key / 16777216), rgb = key - r * 16777216;
+    if (c > bestN[r] || (c === bestN[r] && rgb < best[r])) {
+      bestN[r] = c;
+      best[r] = rgb;
+    }
+  }
+  const out = new Uint8Array(3 * n).fill(255);
+  for (let i = 0; i < n; i++) {
+    const r = labels.data[i];
+    if (r <= 0) continue;
+    const c = best[r];
+    out[3 * i] = c >> 16, out[3 * i + 1] = (c >> 8) & 255, out[3 * i + 2] = c & 255;
+  }
+  return { width: W, height: H, data: out };
 }
 
 /** The oracle's grid: `grid`, else the model's input and patch sides, else 256 px / 16 px. */
@@ -148,15 +227,49 @@ export async function colorizeMethods(
     fills: ff.fills,
     seconds: s,
   });
+  if (opts.baselines) {
+    const withLines = (fills: RgbImage): RgbImage => {
+      const data = new Uint8Array(fills.data.length);
+      for (let i = 0; i < lineB.data.length; i++) {
+        const k = lineB.data[i] / 255;
+        for (let c = 0; c < 3; c++) data[3 * i + c] = Math.round(fills.data[3 * i + c] * k);
+      }
+      return { width: fills.width, height: fills.height, data };
+    };
+    const [copy, sc] = timed(() => copyInPlace(refColor, lineA, lineB));
+    const regionsB = strokeRegions(lineB).labels;
+    const white: RgbImage = {
+      width: lineB.width,
+      height: lineB.height,
+      data: new Uint8Array(3 * lineB.data.length).fill(255),
+    };
+    for (const [name, fills, sec] of [["copy in place", copy, sc], ["all white", white, 0]] as const) {
+      out.push({
+        name,
+        regionsA: regionsB,
+        regionsB,
+        matches: [],
+        backgroundA: [],
+        backgroundB: [],
+        painted: withLines(fills),
+        fills,
+        seconds: sec,
+      });
+    }
+  }
   return out;
 }
 
 /** One method's scores on one pair. */
 export interface ColorizationScore {
-  /** Fraction of the target's non-stroke pixels given their true colour. */
-  pixel_accuracy: number;
-  /** Fraction of the target's true colour regions painted right (PaintBucket's region accuracy). */
-  region_accuracy: number;
+  /** Fraction of the target's foreground pixels (non-stroke, not background) given their true colour. */
+  pixel_accuracy_fg: number;
+  /** Fraction of the target's true colour regions other than the background painted right. */
+  region_accuracy_fg: number;
+  /** Fraction of all the target's non-stroke pixels (background included) given their true colour. */
+  pixel_accuracy_with_bg: number;
+  /** Fraction of all the target's true colour regions (background included) painted right. */
+  region_accuracy_with_bg: number;
   /** Seconds the method took ({@link ColorizedMethod.seconds}). */
   seconds: number;
 }
@@ -174,8 +287,10 @@ export interface ColorizationSummary {
   name: ColorizeMethodName;
   /** Pairs it ran on. */
   pairs: number;
-  pixel_accuracy: number;
-  region_accuracy: number;
+  pixel_accuracy_fg: number;
+  region_accuracy_fg: number;
+  pixel_accuracy_with_bg: number;
+  region_accuracy_with_bg: number;
   seconds_per_pair: number;
 }
 
@@ -192,6 +307,8 @@ export interface ColorizationEvalOptions {
   model?: SimilarityModel | null;
   /** The oracle's grid (default: the model's, else 256 px and 16 px). */
   grid?: { size: number; patch: number };
+  /** The `copy in place` and `all white` baseline rows (default true). */
+  baselines?: boolean;
   /** Called after each pair with its record, its index and the pair count. */
   onPair?: (record: ColorizationPairRecord, index: number, total: number) => void;
 }
@@ -201,7 +318,7 @@ export interface ColorizationEvalOptions {
  *
  * @example
  * ```ts
- * summarizeColorization(perPair); // [{ name: "flood fill", pairs: 3, pixel_accuracy: 0.81, ... }]
+ * summarizeColorization(perPair); // [{ name: "flood fill", pairs: 3, pixel_accuracy_fg: 0.61, ... }]
  * ```
  */
 export function summarizeColorization(perPair: readonly ColorizationPairRecord[]): ColorizationSummary[] {
@@ -213,8 +330,10 @@ export function summarizeColorization(perPair: readonly ColorizationPairRecord[]
     out.push({
       name,
       pairs: xs.length,
-      pixel_accuracy: mean("pixel_accuracy"),
-      region_accuracy: mean("region_accuracy"),
+      pixel_accuracy_fg: mean("pixel_accuracy_fg"),
+      region_accuracy_fg: mean("region_accuracy_fg"),
+      pixel_accuracy_with_bg: mean("pixel_accuracy_with_bg"),
+      region_accuracy_with_bg: mean("region_accuracy_with_bg"),
       seconds_per_pair: mean("seconds"),
     });
   }
@@ -256,6 +375,7 @@ export async function evaluateColorization(
       model: opts.model,
       truth,
       grid: opts.grid,
+      baselines: opts.baselines ?? true,
     });
     const record: ColorizationPairRecord = {
       dir: p.dir,
@@ -266,8 +386,10 @@ export async function evaluateColorization(
     for (const m of methods) {
       const s = colorizationScores(m.fills, tgtColor, b.line);
       record.methods[m.name] = {
-        pixel_accuracy: s.pixel.accuracy,
-        region_accuracy: s.region.accuracy,
+        pixel_accuracy_fg: s.pixelFg.accuracy,
+        region_accuracy_fg: s.regionFg.accuracy,
+        pixel_accuracy_with_bg: s.pixel.accuracy,
+        region_accuracy_with_bg: s.region.accuracy,
         seconds: m.seconds,
       };
     }

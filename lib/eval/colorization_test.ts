@@ -6,13 +6,15 @@ import { floodFillRegions } from "../match/baseline_floodfill.ts";
 import { colorizationScores } from "../match/colorize_pair.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
 import { toyPair } from "../match/toy_pair.ts";
-import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../testing/asserts.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects, assertThrows } from "../testing/asserts.ts";
 import { UserError } from "../util/errors.ts";
 import {
   COLORIZE_METHODS,
   colorizeMethods,
+  copyInPlace,
   evaluateColorization,
   oracleGrid,
+  strokeRegions,
   summarizeColorization,
 } from "./colorization.ts";
 import type { SimilarityModel } from "./predictors.ts";
@@ -35,7 +37,11 @@ const standIn: SimilarityModel = {
 
 Deno.test("colorizeMethods: documented names and order; the oracle paints the toy target right", async () => {
   const { a, b } = toyPair(256, 3);
-  const all = await colorizeMethods(a.color, a.line, b.line, { model: standIn, truth: { a, b } });
+  const all = await colorizeMethods(a.color, a.line, b.line, {
+    model: standIn,
+    truth: { a, b },
+    baselines: true,
+  });
   assertEquals(all.map((m) => m.name), [...COLORIZE_METHODS]);
   for (const m of all) {
     assertEquals([m.fills.width, m.fills.height, m.painted.width, m.regionsB.width], [256, 256, 256, 256]);
@@ -49,10 +55,34 @@ Deno.test("colorizeMethods: documented names and order; the oracle paints the to
   assertEquals([all[3].backgroundA, all[3].backgroundB], [[], []]);
 
   // No model: no "ours" rows; no truth: no oracle.
-  const noModel = await colorizeMethods(a.color, a.line, b.line, { truth: { a, b } });
+  const noModel = await colorizeMethods(a.color, a.line, b.line, { truth: { a, b } }); // no baselines
   assertEquals(noModel.map((m) => m.name), ["oracle (patches)", "flood fill"]);
   assertEquals(noModel[0].fills, oracle.fills); // the same run as with a model beside it
   assertEquals((await colorizeMethods(a.color, a.line, b.line)).map((m) => m.name), ["flood fill"]);
+});
+
+Deno.test("copyInPlace: each target region takes the reference's majority colour at its pixels (hand-worked)", () => {
+  // 6x1: target strokes at x = 2; regions {0,1} and {3,4,5}. Reference colours R R | G G B, its stroke at x = 4.
+  const R = [255, 0, 0], G = [0, 255, 0], B = [0, 0, 255];
+  const refColor = { width: 6, height: 1, data: Uint8Array.from([R, R, G, G, B, B].flat()) };
+  const refLine = { width: 6, height: 1, data: Uint8Array.of(255, 255, 255, 255, 0, 255) };
+  const tgtLine = { width: 6, height: 1, data: Uint8Array.of(255, 255, 0, 255, 255, 255) };
+  // Region {3,4,5}: reference G at 3, stroke at 4 (not counted), B at 5: tie, the smaller packed colour (B) wins.
+  assertEquals(
+    Array.from(copyInPlace(refColor, refLine, tgtLine).data),
+    [R, R, [255, 255, 255], B, B, B].flat(),
+  );
+  const tgt2 = { width: 6, height: 1, data: Uint8Array.of(255, 255, 255, 255, 255, 0) };
+  // One region 0..4: R R G G (stroke at 4 not counted): tie R/G, G (0x00ff00) < R (0xff0000).
+  assertEquals(
+    Array.from(copyInPlace(refColor, refLine, tgt2).data),
+    [G, G, G, G, G, [255, 255, 255]].flat(),
+  );
+  assertEquals(strokeRegions(tgtLine).count, 2);
+  assertThrows(
+    () => copyInPlace(refColor, refLine, { width: 1, height: 1, data: new Uint8Array(1) }),
+    RangeError,
+  );
 });
 
 Deno.test("oracleGrid: given grid, else the model's, else 256 px / 16 px", () => {
@@ -65,7 +95,13 @@ Deno.test("oracleGrid: given grid, else the model's, else 256 px / 16 px", () =>
 });
 
 Deno.test("summarizeColorization: means over the pairs each method ran on (hand-worked)", () => {
-  const s = (p: number, r: number, t: number) => ({ pixel_accuracy: p, region_accuracy: r, seconds: t });
+  const s = (p: number, r: number, t: number) => ({
+    pixel_accuracy_fg: p,
+    region_accuracy_fg: r,
+    pixel_accuracy_with_bg: (1 + p) / 2,
+    region_accuracy_with_bg: r,
+    seconds: t,
+  });
   const rows = summarizeColorization([
     {
       dir: "c",
@@ -76,8 +112,13 @@ Deno.test("summarizeColorization: means over the pairs each method ran on (hand-
     { dir: "c", reference: "1", target: "8", methods: { "flood fill": s(0.7, 0.75, 3) } },
   ]);
   assertEquals(rows.map((r) => [r.name, r.pairs]), [["oracle (patches)", 1], ["flood fill", 2]]);
-  assertAlmostEquals(rows[1].pixel_accuracy, 0.6, 1e-12);
-  assertEquals([rows[1].region_accuracy, rows[1].seconds_per_pair], [0.5, 2]);
+  assertAlmostEquals(rows[1].pixel_accuracy_fg, 0.6, 1e-12);
+  assertAlmostEquals(rows[1].pixel_accuracy_with_bg, 0.8, 1e-12);
+  assertEquals([rows[1].region_accuracy_fg, rows[1].region_accuracy_with_bg, rows[1].seconds_per_pair], [
+    0.5,
+    0.5,
+    2,
+  ]);
   assertEquals(summarizeColorization([]), []);
 });
 
@@ -111,25 +152,30 @@ Deno.test("evaluateColorization on a generated dataset: per-pair scores, their m
     for (const m of r.methods) {
       assertEquals(m.pairs, 2);
       const per = r.perPair.map((p) => p.methods[m.name]!);
-      assertAlmostEquals(m.pixel_accuracy, (per[0].pixel_accuracy + per[1].pixel_accuracy) / 2, 1e-12);
-      assertAlmostEquals(m.region_accuracy, (per[0].region_accuracy + per[1].region_accuracy) / 2, 1e-12);
+      for (const k of ["pixel_accuracy_fg", "region_accuracy_fg", "pixel_accuracy_with_bg"] as const) {
+        assertAlmostEquals(m[k], (per[0][k] + per[1][k]) / 2, 1e-12);
+      }
       assertAlmostEquals(m.seconds_per_pair, (per[0].seconds + per[1].seconds) / 2, 1e-12);
       for (const x of per) {
-        assert(
-          x.pixel_accuracy >= 0 && x.pixel_accuracy <= 1 && x.region_accuracy >= 0 && x.region_accuracy <= 1,
-        );
+        for (const v of Object.values(x)) assert(v >= 0, JSON.stringify(x));
+        assert(x.pixel_accuracy_fg <= 1 && x.region_accuracy_fg <= 1 && x.pixel_accuracy_with_bg <= 1);
       }
     }
-    const oracle = r.methods.find((m) => m.name === "oracle (patches)")!;
+    const by = Object.fromEntries(r.methods.map((m) => [m.name, m]));
     // 128-px frames on a 256-px grid: coarse patches, so not the toy pair's 0.9.
-    assert(oracle.pixel_accuracy > 0.7, `oracle pixel accuracy ${oracle.pixel_accuracy}`);
+    assert(by["oracle (patches)"].pixel_accuracy_with_bg > 0.7, JSON.stringify(by["oracle (patches)"]));
+    // All white: the background alone is right, so 0 on the foreground and most pixels counted with it.
+    assertEquals([by["all white"].pixel_accuracy_fg, by["all white"].region_accuracy_fg], [0, 0]);
+    assert(by["all white"].pixel_accuracy_with_bg > 0.5, JSON.stringify(by["all white"]));
+    // Copying in place gets some foreground right (the frames overlap).
+    assert(by["copy in place"].pixel_accuracy_fg > 0.1, JSON.stringify(by["copy in place"]));
 
     // No model: no "ours" rows, and the other rows' scores are the same.
     const noModel = await evaluateColorization(root, pairs);
-    assertEquals(noModel.methods.map((m) => m.name), ["oracle (patches)", "flood fill"]);
+    assertEquals(noModel.methods.map((m) => m.name), COLORIZE_METHODS.slice(2));
     assertEquals(
-      noModel.methods.map((m) => [m.pixel_accuracy, m.region_accuracy]),
-      r.methods.slice(2).map((m) => [m.pixel_accuracy, m.region_accuracy]),
+      noModel.methods.map((m) => [m.pixel_accuracy_fg, m.region_accuracy_fg, m.pixel_accuracy_with_bg]),
+      r.methods.slice(2).map((m) => [m.pixel_accuracy_fg, m.region_accuracy_fg, m.pixel_accuracy_with_bg]),
     );
 
     // A missing true colour frame is one error naming it, before any pair runs.

@@ -165,7 +165,10 @@ Deno.test("oraclePredictor: perfect patch scores; flood fill matches the baselin
       });
       const c = m.patch!.cross;
       assertEquals([c.ap, c.best_f1, c.top1, c.top5], [1, 1, 1, 1], `patch ${patch}`);
-      assert(m.region.cross.precision > 0.5, `patch ${patch}: region precision ${m.region.cross.precision}`);
+      assert(
+        m.region.cross.precision_valid > 0.5,
+        `patch ${patch}: region precision ${m.region.cross.precision_valid}`,
+      );
     }
     const ff = await evaluateDataset(root, pairs, floodFillMethod(), { progress: "off" });
     const ref = await evaluateDataset(root, pairs, floodFillPredictor(), { progress: "off" });

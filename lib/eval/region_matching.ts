@@ -7,7 +7,10 @@
  *   with no valid pixel, or less pure, maps to nothing;
  * - a predicted match is valid when both its regions map; it is correct when the two segments correspond (same
  *   label index);
- * - precision = correct / valid predicted matches (0 when no match is valid, as the release);
+ * - precision, two ways: `precision_all` = correct / all predicted matches (a match on an impure or empty
+ *   region counts against it: what "precision over predicted matches" means), and `precision_valid` = correct /
+ *   valid predicted matches (the release's figure, which leaves matches on impure regions out; 0 when no match
+ *   is valid, as the release); `valid_matches` says how many the second one counts;
  * - recall = covered ground-truth groups / groups, where groups are the connected components of the
  *   ground-truth correspondences and a group is covered when a valid predicted match maps into it on both sides
  *   (0 when the pair has no group, as the release);
@@ -83,7 +86,10 @@ export function mapRegions(
 
 /** Counts of one direction's match set. */
 export interface MatchCounts {
-  precision: number;
+  /** Correct / all predicted matches (0 when there is none). */
+  precision_all: number;
+  /** Correct / valid predicted matches, both regions pure (the release's "precision"; 0 when none is valid). */
+  precision_valid: number;
   recall: number;
   pred_matches: number;
   valid_matches: number;
@@ -94,8 +100,9 @@ export interface MatchCounts {
 
 /** Cross-image region scores of one pair. */
 export interface MatchScores {
-  /** Means over the directions present. */
-  precision: number;
+  /** Means over the directions present ({@link MatchCounts}). */
+  precision_all: number;
+  precision_valid: number;
   recall: number;
   /** Per-direction details (one entry "all" when the list carries no directions). */
   sets: Record<string, MatchCounts>;
@@ -130,7 +137,8 @@ export function scoreMatchSet(
     if (ga !== undefined && ga === groups.groupOfB.get(sb)) covered.add(ga);
   }
   return {
-    precision: valid > 0 ? correct / valid : 0,
+    precision_all: matches.length > 0 ? correct / matches.length : 0,
+    precision_valid: valid > 0 ? correct / valid : 0,
     recall: groups.count > 0 ? covered.size / groups.count : 0,
     pred_matches: matches.length,
     valid_matches: valid,
@@ -149,7 +157,7 @@ export function scoreMatchSet(
  *   { regions: regionsA, seg: a.seg, labelOfSeg: a.labelOfSeg },
  *   { regions: regionsB, seg: b.seg, labelOfSeg: b.labelOfSeg },
  *   matches,
- * ); // { precision, recall, sets: { ab, ba } }
+ * ); // { precision_all, precision_valid, recall, sets: { ab, ba } }
  * ```
  */
 export function regionMatchMetrics(
@@ -180,7 +188,8 @@ export function regionMatchMetrics(
   }
   const vals = Object.values(sets);
   return {
-    precision: vals.reduce((s, v) => s + v.precision, 0) / vals.length,
+    precision_all: vals.reduce((s, v) => s + v.precision_all, 0) / vals.length,
+    precision_valid: vals.reduce((s, v) => s + v.precision_valid, 0) / vals.length,
     recall: vals.reduce((s, v) => s + v.recall, 0) / vals.length,
     sets,
   };

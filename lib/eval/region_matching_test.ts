@@ -38,20 +38,27 @@ Deno.test("regionMatchMetrics: precision over valid matches, recall over groups 
     { ref_region: 1, tgt_region: 3, score: 0.6 },
   ];
   const undirected = regionMatchMetrics(A, B, m);
-  assertAlmostEquals(undirected.precision, 2 / 3, 1e-15);
+  assertAlmostEquals(undirected.precision_valid, 2 / 3, 1e-15);
+  assertAlmostEquals(undirected.precision_all, 2 / 4, 1e-15); // the unmapped (2,2) counts against it here
+  assertEquals(undirected.sets.all.pred_matches, 4);
   assertEquals(undirected.recall, 1);
   assertEquals(undirected.sets.all.valid_matches, 3);
   assertEquals(undirected.sets.all.gt_groups, 2);
   // Directed: ab = (1,1) both + (2,2) ab -> P 1/1, R 1/2; ba = (1,1) + (2,3) + (1,3) -> P 2/3, R 2/2.
   const dirs: RegionMatch["direction"][] = ["both", "ab", "ba", "ba"];
   const directed = regionMatchMetrics(A, B, m.map((x, i) => ({ ...x, direction: dirs[i] })));
-  assertAlmostEquals(directed.precision, (1 + 2 / 3) / 2, 1e-15);
+  assertAlmostEquals(directed.precision_valid, (1 + 2 / 3) / 2, 1e-15);
+  // All predicted: ab 1 correct of 2, ba 2 of 3.
+  assertAlmostEquals(directed.precision_all, (1 / 2 + 2 / 3) / 2, 1e-15);
   assertAlmostEquals(directed.recall, (1 / 2 + 1) / 2, 1e-15);
   assertEquals(directed.sets.ab.valid_matches, 1);
   assertEquals(directed.sets.ba.correct_matches, 2);
   // No match: precision and recall 0 (the release's convention).
   const none = regionMatchMetrics(A, B, []);
-  assertEquals([none.precision, none.recall], [0, 0]);
+  assertEquals([none.precision_all, none.precision_valid, none.recall], [0, 0, 0]);
+  // Only invalid matches: valid-only precision 0 by convention, all-matches precision 0 (nothing correct).
+  const invalid = regionMatchMetrics(A, B, [m[1]]);
+  assertEquals([invalid.precision_all, invalid.precision_valid, invalid.sets.all.valid_matches], [0, 0, 0]);
 });
 
 Deno.test("regionMatchMetrics: perfect prediction scores 1", () => {
@@ -59,5 +66,5 @@ Deno.test("regionMatchMetrics: perfect prediction scores 1", () => {
     B = { regions: segB, seg: segB, labelOfSeg: labB };
   const m = [[2, 5], [3, 6], [3, 7]].map(([r, t]) => ({ ref_region: r, tgt_region: t, score: 1 }));
   const s = regionMatchMetrics(A, B, m);
-  assertEquals([s.precision, s.recall], [1, 1]);
+  assertEquals([s.precision_all, s.precision_valid, s.recall], [1, 1, 1]);
 });

@@ -24,10 +24,11 @@ export interface SegmentationSummary {
 
 /** Dataset-level cross-image region scores. */
 export interface MatchSummary {
-  /** Means over pairs of the per-pair values. */
-  precision: number;
+  /** Means over pairs of the per-pair values: correct / all predicted matches, and / valid ones (the release's). */
+  precision_all: number;
+  precision_valid: number;
   recall: number;
-  /** Pooled over pairs: sum correct / sum valid and sum covered / sum groups, per direction, then averaged. */
+  /** Pooled over pairs: sum correct / sum valid (valid-only) and sum covered / sum groups, per direction, then averaged. */
   precision_pooled: number;
   recall_pooled: number;
   /** Mean per pair over directions. */
@@ -91,7 +92,8 @@ export class RegionAccumulator {
       intra_a: seg(this.a),
       intra_b: seg(this.b),
       cross: {
-        precision: finiteMean(this.cross.map((m) => m.precision)),
+        precision_all: finiteMean(this.cross.map((m) => m.precision_all)),
+        precision_valid: finiteMean(this.cross.map((m) => m.precision_valid)),
         recall: finiteMean(this.cross.map((m) => m.recall)),
         precision_pooled: finiteMean(pooled.map((d) => (d.valid > 0 ? d.correct / d.valid : 0))),
         recall_pooled: finiteMean(pooled.map((d) => (d.groups > 0 ? d.covered / d.groups : 0))),

@@ -100,7 +100,7 @@ Deno.test("evaluateDataset: the oracle scores 1 everywhere", async () => {
       assertEquals(m.patch![k].ap, 1);
       assertEquals(m.patch![k].best_f1, 1);
     }
-    assertEquals([m.region.cross.precision, m.region.cross.recall], [1, 1]);
+    assertEquals([m.region.cross.precision_all, m.region.cross.precision_valid, m.region.cross.recall], [1, 1, 1]);
     assertEquals([m.patch!.cross.ap, m.patch!.cross.best_f1, m.patch!.cross.top1, m.patch!.cross.top5], [
       1,
       1,
@@ -125,7 +125,7 @@ Deno.test("evaluateDataset: flood-fill baseline, values worked by hand; report f
     // Pair 1: the rooms are the segments: everything 1.
     const p1 = m.per_pair[0].region;
     assertEquals([p1.intra_a.ari, p1.intra_b.ari, p1.intra_b.miou_pg, p1.intra_b.cr], [1, 1, 1, 1]);
-    assertEquals([p1.cross.precision, p1.cross.recall], [1, 1]);
+    assertEquals([p1.cross.precision_all, p1.cross.precision_valid, p1.cross.recall], [1, 1, 1]);
     // Pair 2: b's left room holds two segments (75 + 90 px) without a stroke between; right room 99 px.
     const p2 = m.per_pair[1].region;
     // adjusted_rand_score([0]*75 + [1]*90 + [2]*99, [0]*165 + [1]*99) = 0.6185475800252368 (scikit-learn 1.2.1)
@@ -135,7 +135,9 @@ Deno.test("evaluateDataset: flood-fill baseline, values worked by hand; report f
     assertAlmostEquals(p2.intra_b.cr, 2 / 3, 1e-15);
     // Left room of b is 90/165 pure: unmapped. The right-right match is valid and correct: P 1. Groups: labels
     // 0 and 1 (label 2 exists only in b): R 1/2.
-    assertEquals([p2.cross.precision, p2.cross.recall], [1, 0.5]);
+    assertEquals([p2.cross.precision_valid, p2.cross.recall], [1, 0.5]);
+    // Over all predicted matches: the left-left match (on b's impure room) counts against it: 1 of 2.
+    assertEquals([p2.cross.precision_all, p2.cross.sets.ab.pred_matches], [0.5, 2]);
     assertEquals(p2.cross.sets.ab.valid_matches, 1);
     // Dataset means over the two pairs.
     assertAlmostEquals(m.region.intra_b.ari, (1 + 0.6185475800252368) / 2, 1e-13);

@@ -12,7 +12,7 @@ const ours: TableEntry = {
   region: {
     intra_a: { ari: 0.8305, miou_pg: 0.602, miou_gp: 0.203, cr: 0.3249 },
     intra_b: { ari: 0.5, miou_pg: 0.5, miou_gp: 0.5, cr: 1.375 },
-    cross: { precision: 0.5992, recall: 0.2137 },
+    cross: { precision_all: 0.5, precision_valid: 0.5992, recall: 0.2137, valid_matches: 12, pred_matches: 14.36 },
   },
 };
 
@@ -44,18 +44,19 @@ Deno.test("table2: CR raw, region precision/recall only on the cross row; all pa
   const lines = md.trim().split("\n");
   assertEquals(
     lines[0],
-    "| Dataset | Matching type | ARI | mIoU (P→G) | mIoU (G→P) | CR | Region Precision | Region Recall |",
+    "| Dataset | Matching type | ARI | mIoU (P→G) | mIoU (G→P) | CR | Region Precision (all) | Region Precision (valid) | Valid / predicted matches | Region Recall |",
   );
-  assertEquals(lines[2], "| ours | Intra-img (I_a) | 83.05 | 60.20 | 20.30 | 0.32 | – | – |");
-  assertEquals(lines[3], "|  | Intra-img (I_b) | 50.00 | 50.00 | 50.00 | 1.38 | – | – |");
-  assertEquals(lines[4], "|  | Cross-img | – | – | – | – | 59.92 | 21.37 |");
-  assertEquals(lines[10], "|  | Cross-img | – | – | – | – | 72.41 | 32.93 |"); // ATD
-  assertEquals(lines[11], "| GenAI (paper) | Intra-img (I_a) | 46.82 | 37.07 | 31.59 | 1.04 | – | – |");
+  assertEquals(lines[2], "| ours | Intra-img (I_a) | 83.05 | 60.20 | 20.30 | 0.32 | – | – | – | – |");
+  assertEquals(lines[3], "|  | Intra-img (I_b) | 50.00 | 50.00 | 50.00 | 1.38 | – | – | – | – |");
+  assertEquals(lines[4], "|  | Cross-img | – | – | – | – | 50.00 | 59.92 | 12.0 / 14.4 | 21.37 |");
+  // The paper gives the release's valid-only precision alone.
+  assertEquals(lines[10], "|  | Cross-img | – | – | – | – | – | 72.41 | – | 32.93 |"); // ATD
+  assertEquals(lines[11], "| GenAI (paper) | Intra-img (I_a) | 46.82 | 37.07 | 31.59 | 1.04 | – | – | – | – |");
 });
 
 Deno.test("paper numbers match the notes (spot checks)", () => {
   assertEquals(pct(PAPER_RESULTS.PBC.patch!.cross.ap), "98.86");
   assertEquals(pct(PAPER_RESULTS.GenAI.patch!.cross.ap), "84.48");
-  assertEquals(pct(PAPER_RESULTS.ATD.region!.cross.precision), "72.41");
+  assertEquals(pct(PAPER_RESULTS.ATD.region!.cross.precision_valid), "72.41");
   assertEquals(pct(PAPER_RESULTS.GenAI.region!.cross.recall), "22.05");
 });

@@ -10,7 +10,8 @@ import type { CharacterSpec } from "./character.ts";
 import { handDrawnLines, type HandDrawnOptions } from "./hand_drawn.ts";
 import type { Camera, Pose } from "./pose.ts";
 import { colorFrame, rasterizeParts } from "./render.ts";
-import { buildScene } from "./scene.ts";
+import { buildScene, type Scene } from "./scene.ts";
+import type { Rgb } from "./palette.ts";
 import { cleanLines, type Segmentation, segmentParts } from "./segments.ts";
 
 /** Line styles. */
@@ -57,8 +58,40 @@ export function renderFrame(
 ): RenderedFrame {
   const { size } = opts;
   const scene = buildScene(spec, pose, cam);
-  let parts = rasterizeParts(scene.parts, size, size, spec.labels.length);
-  const colors = spec.labels.map((l) => l.color);
+  return renderScene(scene, spec.labels.map((l) => l.color), {
+    style: opts.style,
+    width: size,
+    height: size,
+    rng: opts.rng,
+    handDrawn: opts.handDrawn,
+  });
+}
+
+/** Options of {@link renderScene}. */
+export interface RenderSceneOptions {
+  style: LineStyle;
+  width: number;
+  height: number;
+  /** Randomness of the hand-drawn style (unused by the clean style). */
+  rng: Rng;
+  handDrawn?: Partial<HandDrawnOptions>;
+}
+
+/**
+ * Renders a built scene (any family) onto a `width x height` canvas in a base line style.
+ *
+ * @example
+ * ```ts
+ * const f = renderScene(scene, colors, { style: "clean", width: 640, height: 480, rng });
+ * ```
+ */
+export function renderScene(
+  scene: Pick<Scene, "parts" | "strokes">,
+  colors: readonly Rgb[],
+  opts: RenderSceneOptions,
+): RenderedFrame {
+  const { width, height } = opts;
+  let parts = rasterizeParts(scene.parts, width, height, colors.length);
   let ink: Uint8Array;
   if (opts.style === "clean") {
     ink = cleanLines(parts);
@@ -68,7 +101,7 @@ export function renderFrame(
     ink = hd.ink;
   }
   const segs = segmentParts(parts, ink, colors);
-  const line: GrayImage = { width: size, height: size, data: new Uint8Array(size * size) };
+  const line: GrayImage = { width, height, data: new Uint8Array(width * height) };
   for (let i = 0; i < ink.length; i++) line.data[i] = ink[i] ? 0 : 255;
   return { ...segs, line, gt: colorFrame(parts, colors, ink), parts, ink };
 }

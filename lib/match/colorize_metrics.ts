@@ -8,9 +8,17 @@
  *   being the most frequent one over its pixels on each side (BasicPBC's `acc`, where each segment has one
  *   predicted colour by construction).
  *
+ * {@link colorizationAccuracy} computes both twice: over every non-stroke pixel / region (`pixel`, `region`,
+ * what BasicPBC calls `pix_acc` and `acc`) and over the foreground alone (`pixelFg`, BasicPBC's `pix_acc_wobg`,
+ * and `regionFg`, region accuracy without the background regions). The background is where the true frame has
+ * the background colour: PBC's gt frames are transparent there ([255, 255, 255, 0]) and an RGB answer cannot
+ * tell that from white, so the background colour is white. On generated frames most non-stroke pixels are
+ * background, so an all-white answer scores high `pixel` and exactly 0 `pixelFg`.
+ *
  * @module
  */
-import type { LabelMap, RgbImage } from "../image/types.ts";
+import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
+import { colorRegions } from "../regions/color_regions.ts";
 
 /** An accuracy with its counts. */
 export interface Accuracy {
@@ -101,4 +109,72 @@ export function regionAccuracy(
     if (pm[r] === gm[r]) correct++;
   }
   return { accuracy: total ? correct / total : NaN, correct, total };
+}
+
+/** Options of {@link colorizationAccuracy}. */
+export interface ColorizationAccuracyOptions {
+  /** Grey below this in the target's line art is stroke: not counted. */
+  inkThreshold: number;
+  /** The true frame's background colour: its pixels are left out of the foreground scores. */
+  backgroundColor: readonly [number, number, number];
+}
+
+/** Defaults of {@link colorizationAccuracy}. */
+export const COLORIZATION_ACCURACY_DEFAULTS: ColorizationAccuracyOptions = {
+  inkThreshold: 160, // the stroke threshold of line-enclosed regions and colorRegions
+  backgroundColor: [255, 255, 255], // PBC's transparent background read onto white (lib/image/io readRgb)
+};
+
+/** Pixel and region accuracy over all non-stroke pixels and over the foreground alone. */
+export interface ColorizationAccuracy {
+  /** Every non-stroke pixel (BasicPBC's `pix_acc`). */
+  pixel: Accuracy;
+  /** Non-stroke pixels whose true colour is not the background's (BasicPBC's `pix_acc_wobg`). */
+  pixelFg: Accuracy;
+  /** Every true colour region (BasicPBC's `acc`). */
+  region: Accuracy;
+  /** True colour regions whose colour is not the background's. */
+  regionFg: Accuracy;
+}
+
+/**
+ * Colourisation scores of `fills` (the target painted, strokes not drawn) against the target's true colour frame
+ * `gt`, whose line art is `tgtLine`: pixel and region accuracy with and without the background (see the module
+ * notes). Regions are the true frame's flat-colour regions (`colorRegions`).
+ *
+ * @example
+ * ```ts
+ * const s = colorizationAccuracy(fills, tgtColor, tgtLine);
+ * s.pixelFg.accuracy; // foreground pixel accuracy, 0 for an all-white answer
+ * ```
+ */
+export function colorizationAccuracy(
+  fills: RgbImage,
+  gt: RgbImage,
+  tgtLine: GrayImage,
+  opts: Partial<ColorizationAccuracyOptions> = {},
+): ColorizationAccuracy {
+  const o = { ...COLORIZATION_ACCURACY_DEFAULTS, ...opts };
+  sameSize(fills, gt, "colorizationAccuracy");
+  sameSize(tgtLine, gt, "colorizationAccuracy (line art)");
+  const n = gt.width * gt.height, g = gt.data;
+  const [br, bg, bb] = o.backgroundColor;
+  const notLine = new Uint8Array(n), fg = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (tgtLine.data[i] < o.inkThreshold) continue;
+    notLine[i] = 1;
+    if (g[3 * i] !== br || g[3 * i + 1] !== bg || g[3 * i + 2] !== bb) fg[i] = 1;
+  }
+  const regions = colorRegions(gt, tgtLine, { inkThreshold: o.inkThreshold });
+  // Background regions: those whose most frequent true colour is the background colour.
+  const bgKey = (br << 16) | (bg << 8) | bb;
+  const modes = regionModes(gt, regions.labels, regions.count, new Set());
+  const skip: number[] = [];
+  for (let r = 1; r <= regions.count; r++) if (modes[r] === bgKey) skip.push(r);
+  return {
+    pixel: pixelAccuracy(fills, gt, { mask: notLine }),
+    pixelFg: pixelAccuracy(fills, gt, { mask: fg }),
+    region: regionAccuracy(fills, gt, regions.labels),
+    regionFg: regionAccuracy(fills, gt, regions.labels, { skip }),
+  };
 }

@@ -10,7 +10,7 @@ import type { PairSimilarity } from "../model/similarity.ts";
 import { COLOR_REGION_DEFAULTS, colorRegions } from "../regions/color_regions.ts";
 import type { Rgb } from "../viz/color.ts";
 import { colorize, dominantColors } from "./colorize.ts";
-import { type Accuracy, pixelAccuracy, regionAccuracy } from "./colorize_metrics.ts";
+import { type ColorizationAccuracy, colorizationAccuracy } from "./colorize_metrics.ts";
 import { bestPartners } from "./matching.ts";
 import { matchPair, type MatchPairOptions, type MatchPairResult } from "./pipeline.ts";
 
@@ -88,9 +88,15 @@ export function colorizePair(
   const bgColor: Rgb = r.backgroundA.map((id) => refColors[id]).find((c) => c) ?? [255, 255, 255];
   const skipA = new Uint8Array(r.countA + 1);
   for (const id of r.backgroundA) skipA[id] = 1;
+  // The region matcher names a colour source for every target region (several may share one reference region);
+  // the paper's matcher gives matches, and regions none covers fall back on their best partner.
+  const src = r.colourSource;
+  const matches = src
+    ? [...src.keys()].filter((j) => src[j] > 0).map((j) => ({ ref_region: src[j], tgt_region: j, score: 1 }))
+    : r.matches;
   const fallback = o.fallback === "best" ? bestPartners(r.simBA, r.countB, r.countA, skipA) : null;
   const paint = (keepLines: boolean) =>
-    colorize(tgtLine, r.regionsB, refColors, r.matches, {
+    colorize(tgtLine, r.regionsB, refColors, matches, {
       fallback,
       background: r.backgroundB,
       backgroundColor: bgColor,
@@ -100,21 +106,21 @@ export function colorizePair(
   return { painted: paint(true), fills: paint(false), match: r };
 }
 
-/** PaintBucket colourisation scores of `fills` against the true colour frame `gt` of `tgtLine`. */
+/**
+ * PaintBucket colourisation scores of `fills` against the true colour frame `gt` of `tgtLine`: pixel and region
+ * accuracy over every non-stroke pixel / region (`pixel`, `region`) and over the foreground alone (`pixelFg`,
+ * BasicPBC's `pix_acc_wobg`; `regionFg`); see `colorizationAccuracy` (colorize_metrics.ts).
+ */
 export function colorizationScores(
   fills: RgbImage,
   gt: RgbImage,
   tgtLine: GrayImage,
   inkThreshold = 160,
-): { pixel: Accuracy; region: Accuracy } {
+): ColorizationAccuracy {
   if (gt.width !== tgtLine.width || gt.height !== tgtLine.height) {
     throw new RangeError(
       `colorizationScores: gt ${gt.width}x${gt.height} vs line ${tgtLine.width}x${tgtLine.height}`,
     );
   }
-  const notLine = new Uint8Array(tgtLine.width * tgtLine.height);
-  for (let i = 0; i < notLine.length; i++) notLine[i] = tgtLine.data[i] >= inkThreshold ? 1 : 0;
-  const pixel = pixelAccuracy(fills, gt, { mask: notLine });
-  const region = regionAccuracy(fills, gt, colorRegions(gt, tgtLine).labels);
-  return { pixel, region };
+  return colorizationAccuracy(fills, gt, tgtLine, { inkThreshold });
 }

@@ -13,7 +13,7 @@
 import { gridSide } from "../image/letterbox.ts";
 import { resizeLabelsNearest, resizeLinePreserving } from "../image/resize.ts";
 import type { GrayImage, LabelMap } from "../image/types.ts";
-import { block, type PairSimilarity, type ScoreKind, scoreMatrix } from "../model/similarity.ts";
+import { block, type PairSimilarity, type PairTokens, type ScoreKind, scoreMatrix } from "../model/similarity.ts";
 import { backgroundFromOutside, borderRegions, outsideMask } from "../regions/background.ts";
 import { inkMask, lineRegions } from "../regions/lines.ts";
 import { type PatchLayout, patchLayout } from "../regions/patch_layout.ts";
@@ -32,9 +32,26 @@ import { UserError } from "../util/errors.ts";
 import { MATCHING_DEFAULTS, type MatchingOptions, matchRegions, type RegionMatch } from "./matching.ts";
 import { type ContextOptions, propagateMatches, regionGeometry } from "./context.ts";
 import { regionSimilarity } from "./region_similarity.ts";
+import { matchRegionSets, type RegionMatcherOptions } from "./region_matcher.ts";
+
+/** Which matcher turns regions into correspondences. */
+export type MatcherKind = "paper" | "region";
+
+/** The matchers, for option parsing. */
+export const MATCHER_KINDS: readonly MatcherKind[] = ["paper", "region"];
 
 /** Options of {@link matchPair}. */
 export interface MatchPairOptions {
+  /**
+   * `paper`: patch votes, eq. 5 region similarity, threshold matching both ways and context propagation (the
+   * paper's pipeline); `region`: region descriptors pooled from the model's tokens, geometry and adjacency,
+   * Sinkhorn with a dustbin and a coarse alignment (`region_matcher.ts`; needs `tokens`).
+   */
+  matcher: MatcherKind;
+  /** Options of the region matcher (MATCHER_DEFAULTS). */
+  regionMatcher: Partial<RegionMatcherOptions>;
+  /** The model's tokens of the pair (`pairTokens`): what the region matcher pools. */
+  tokens?: PairTokens;
   /** How regions are made. */
   regions: RegionMode;
   /** Cosine to score transform; the thresholds below are on the sigmoid scale. */
@@ -76,6 +93,8 @@ export interface MatchPairOptions {
 
 /** Defaults. */
 export const MATCH_DEFAULTS: MatchPairOptions = {
+  matcher: "paper",
+  regionMatcher: {},
   // hybrid: line-enclosed regions grouped by the learned similarity. Measured (deno task ablate, shipped model):
   // against the paper's patch regions it raises region recall on both line styles and ARI on both; `lines` does a
   // little better on clean art but falls apart where hand-drawn strokes leave gaps. See the README's ablation table.
@@ -101,6 +120,8 @@ export interface MatchTimings {
   similarity: number;
   matching: number;
   context: number;
+  /** Region matcher stages (descriptors, geometry, neighbours, cosines, scores, sinkhorn, alignment, readout). */
+  matcher: Record<string, number>;
   refine: number;
   total: number;
 }
@@ -119,6 +140,11 @@ export interface MatchPairResult {
   /** Directional region similarities: simAB[i * (countB + 1) + j], simBA[j * (countA + 1) + i] (NaN = none). */
   simAB: Float32Array;
   simBA: Float32Array;
+  /**
+   * Region matcher only: for every target region, the reference region whose colour it takes (0: none), so
+   * every target region is coloured, several from one reference region where occlusion split a part.
+   */
+  colourSource?: Int32Array;
   timings: MatchTimings;
   /** Things a user should know (blank drawings, very different sizes). */
   warnings: string[];
@@ -215,6 +241,7 @@ export function matchPair(
     similarity: 0,
     matching: 0,
     context: 0,
+    matcher: {},
     refine: 0,
     total: 0,
   };
@@ -281,10 +308,48 @@ export function matchPair(
     t = performance.now();
     return { work, layout, labels: seg.labels, count: seg.count, background: seg.background, given: false };
   };
+  const full = (s: Side, line: GrayImage, given?: LabelMap): LabelMap => {
+    if (given) return { width: given.width, height: given.height, data: given.data.slice() };
+    if (s.work === line) return { width: line.width, height: line.height, data: s.labels };
+    return {
+      width: line.width,
+      height: line.height,
+      data: upscaleLabels(s.labels, s.work.width, s.work.height, line, { refine: o.refine, edge: ro.edge }),
+    };
+  };
+  const ids = (bg: Uint8Array) => [...bg.keys()].filter((r) => bg[r] === 1);
   const a = side("reference", lineA, "aa", sim.boxA, o.regionsA);
   const b = side("target", lineB, "bb", sim.boxB, o.regionsB);
 
   t = performance.now();
+  if (o.matcher === "region") {
+    if (!o.tokens) throw new UserError("the region matcher needs the model's tokens (pairTokens)");
+    const rm = matchRegionSets(
+      { width: a.work.width, height: a.work.height, labels: a.labels, count: a.count, background: a.background },
+      { width: b.work.width, height: b.work.height, labels: b.labels, count: b.count, background: b.background },
+      o.tokens,
+      o.regionMatcher,
+    );
+    timings.matcher = rm.timings;
+    timings.matching = lap();
+    const regionsA = full(a, lineA, o.regionsA), regionsB = full(b, lineB, o.regionsB);
+    timings.refine = lap();
+    timings.total = performance.now() - t0;
+    return {
+      regionsA,
+      regionsB,
+      countA: a.count,
+      countB: b.count,
+      backgroundA: ids(a.background),
+      backgroundB: ids(b.background),
+      matches: rm.matches,
+      simAB: rm.simAB,
+      simBA: rm.simBA,
+      colourSource: rm.colourSource,
+      timings,
+      warnings,
+    };
+  }
   const useMajority = o.weights === "majority";
   const memb = (s: Side): Membership =>
     useMajority
@@ -316,19 +381,9 @@ export function matchPair(
   }
   timings.context = lap();
 
-  const full = (s: Side, line: GrayImage, given?: LabelMap): LabelMap => {
-    if (given) return { width: given.width, height: given.height, data: given.data.slice() };
-    if (s.work === line) return { width: line.width, height: line.height, data: s.labels };
-    return {
-      width: line.width,
-      height: line.height,
-      data: upscaleLabels(s.labels, s.work.width, s.work.height, line, { refine: o.refine, edge: ro.edge }),
-    };
-  };
   const regionsA = full(a, lineA, o.regionsA), regionsB = full(b, lineB, o.regionsB);
   timings.refine = lap();
   timings.total = performance.now() - t0;
-  const ids = (bg: Uint8Array) => [...bg.keys()].filter((r) => bg[r] === 1);
   return {
     regionsA,
     regionsB,

@@ -1,7 +1,10 @@
 /**
  * Choosing the tfjs backend (and the kernel flavour of `ops.ts` that suits it).
  *
- * - `auto`: tfjs-node-gpu or tfjs-node when already installed in `node_modules/`, else wasm, else cpu.
+ * - `auto`: a hardware WebGPU adapter when there is one (never the software fallback), else tfjs-node-gpu or
+ *   tfjs-node when already installed in `node_modules/`, else wasm, else cpu.
+ * - `webgpu`: tfjs-backend-webgpu on Deno's `navigator.gpu` (`webgpu.ts`); a software adapter (llvmpipe) only
+ *   with `MANGAMATCH_WEBGPU_SOFTWARE=1`. Reads on it are asynchronous only (no `dataSync`).
  * - `tensorflow`: tfjs-node-gpu, else tfjs-node; imported dynamically, so nothing is installed unless asked
  *   for (their npm install downloads libtensorflow from a host these machines cannot reach).
  * - `wasm`: tfjs-backend-wasm (SIMD, one thread in Deno). With `blas: "auto"` the native sgemm kernels of
@@ -19,13 +22,14 @@ import { existsSync } from "../util/fs.ts";
 import { REPO_ROOT } from "../util/paths.ts";
 import { type KernelMode, setKernelMode } from "./ops.ts";
 import { nativeGemmActive, setNativeGemm } from "./heap.ts";
+import { tryWebgpu } from "./webgpu.ts";
 // Types only: lib/native (FFI) is imported dynamically, when asked for.
 import type { Blas } from "../native/blas.ts";
 
 /** Backends a user can ask for. */
-export type BackendKind = "auto" | "tensorflow" | "wasm" | "cpu";
+export type BackendKind = "auto" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 /** Backend kinds for `--backend` (CLI choice lists). */
-export const BACKEND_KINDS: readonly BackendKind[] = ["auto", "tensorflow", "wasm", "cpu"];
+export const BACKEND_KINDS: readonly BackendKind[] = ["auto", "webgpu", "tensorflow", "wasm", "cpu"];
 
 /** Options of {@link initBackend}. */
 export interface BackendOptions {
@@ -40,7 +44,7 @@ export interface BackendOptions {
 
 /** What runs. */
 export interface BackendInfo {
-  /** tfjs backend name in force (`tensorflow`, `wasm`, `cpu`). */
+  /** tfjs backend name in force (`webgpu`, `tensorflow`, `wasm`, `cpu`). */
   backend: string;
   /** Kernel flavour in force. */
   kernels: KernelMode;
@@ -154,7 +158,14 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   const log = opts.log === undefined ? (s: string) => console.error(s) : opts.log;
   let name = "";
   let detail = "";
-  if (kind === "tensorflow" || kind === "auto") {
+  if (kind === "webgpu" || kind === "auto") {
+    const adapter = await tryWebgpu(kind === "webgpu");
+    if (adapter) {
+      name = "webgpu";
+      detail = adapter;
+    }
+  }
+  if (!name && (kind === "tensorflow" || kind === "auto")) {
     const pkg = await tryTensorflow(kind === "tensorflow");
     if (pkg) {
       name = "tensorflow";

@@ -30,6 +30,7 @@ import {
   residual,
 } from "./ops.ts";
 import type { PairSimilarity, PairTokens } from "./similarity.ts";
+import { gpuGuard } from "./webgpu.ts";
 
 /** ImageNet channel statistics (RGB), for the 3-channel input mode. */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
@@ -218,10 +219,26 @@ export class PatchSimilarityModel {
     return [...this.params.values()];
   }
 
-  /** Current parameter values (copies), by name. */
+  /** Current parameter values (copies), by name. Synchronous reads: not on WebGPU (see {@link valuesAsync}). */
   values(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
     for (const [n, v] of this.params) out.set(n, v.dataSync() as Float32Array);
+    return out;
+  }
+
+  /**
+   * Current parameter values (copies), by name, read asynchronously (every backend, WebGPU included).
+   *
+   * @example
+   * ```ts
+   * await saveWeights(dir, model.config, await model.valuesAsync());
+   * ```
+   */
+  async valuesAsync(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    const names = [...this.params.keys()];
+    const data = await Promise.all(names.map((n) => this.params.get(n)!.data()));
+    names.forEach((n, i) => out.set(n, data[i] as Float32Array));
     return out;
   }
 
@@ -288,20 +305,44 @@ export class PatchSimilarityModel {
    * @param images 2 * pairs images of `inputSize`^2 pixels, a0, b0, a1, b1, ...
    */
   cosineBatch(images: Uint8Array[]): Float32Array {
-    if (images.length % 2 !== 0) throw new RangeError("cosineBatch: images come in pairs");
-    const c = this.config;
-    const data = patchify(images, c);
-    // Read back outside tf.tidy: tidy walks whatever its function returns looking for tensors, element by
-    // element for a typed array (~1 us each: 0.8 s for a batch of 4 pairs' 1M similarities).
-    const gram = tf.tidy(() => {
-      const x = tf.tensor2d(data, [images.length * tokensOf(c), patchDim(c)]);
-      return pairGram(this.features(x, images.length), images.length / 2); // [pairs, 2N, 2N]
-    });
+    const gram = this.#gram(images);
     try {
       return gram.dataSync() as Float32Array;
     } finally {
       gram.dispose();
     }
+  }
+
+  /**
+   * {@link cosineBatch} with an asynchronous read: the form for every backend, WebGPU included (synchronous
+   * reads fail there). A GPU out-of-memory becomes one error line naming the batch.
+   *
+   * @example
+   * ```ts
+   * const cos = await model.cosineBatchAsync([a0, b0, a1, b1]); // [2, 2N, 2N]
+   * ```
+   */
+  async cosineBatchAsync(images: Uint8Array[]): Promise<Float32Array> {
+    return await gpuGuard(`inference on a batch of ${images.length / 2} pairs`, async () => {
+      const gram = this.#gram(images);
+      try {
+        return (await gram.data()) as Float32Array;
+      } finally {
+        gram.dispose();
+      }
+    });
+  }
+
+  #gram(images: Uint8Array[]): tf.Tensor3D {
+    if (images.length % 2 !== 0) throw new RangeError("cosineBatch: images come in pairs");
+    const c = this.config;
+    const data = patchify(images, c);
+    // Read back outside tf.tidy: tidy walks whatever its function returns looking for tensors, element by
+    // element for a typed array (~1 us each: 0.8 s for a batch of 4 pairs' 1M similarities).
+    return tf.tidy(() => {
+      const x = tf.tensor2d(data, [images.length * tokensOf(c), patchDim(c)]);
+      return pairGram(this.features(x, images.length), images.length / 2); // [pairs, 2N, 2N]
+    });
   }
 
   /**
@@ -313,11 +354,10 @@ export class PatchSimilarityModel {
    * const s = scoreMatrix(sim.cosine, 2 * sim.n, "sigmoid");
    * ```
    */
-  // deno-lint-ignore require-await
   async similarity(lineA: GrayImage, lineB: GrayImage): Promise<PairSimilarity> {
     const c = this.config;
     const a = letterbox(lineA, c.inputSize), b = letterbox(lineB, c.inputSize);
-    const cosine = this.cosineBatch([a.image.data, b.image.data]);
+    const cosine = await this.cosineBatchAsync([a.image.data, b.image.data]);
     const grid = gridOf(c);
     return { grid, n: grid * grid, patch: c.patch, cosine, boxA: a.box, boxB: b.box };
   }
@@ -331,14 +371,17 @@ export class PatchSimilarityModel {
    * const t = await model.pairTokens(lineA, lineB); // t.tokens: Float32Array [2N * d]
    * ```
    */
-  // deno-lint-ignore require-await
   async pairTokens(lineA: GrayImage, lineB: GrayImage): Promise<PairTokens> {
     const c = this.config;
     const a = letterbox(lineA, c.inputSize), b = letterbox(lineB, c.inputSize);
     const data = patchify([a.image.data, b.image.data], c);
     const t = tf.tidy(() => this.tokens(tf.tensor2d(data, [2 * tokensOf(c), patchDim(c)]), 2)); // [2N, d]
-    const tokens = t.dataSync() as Float32Array; // outside tidy (see cosineBatch)
-    t.dispose();
+    let tokens: Float32Array;
+    try {
+      tokens = (await t.data()) as Float32Array; // outside tidy (see cosineBatch); async: WebGPU has no sync read
+    } finally {
+      t.dispose();
+    }
     return {
       tokens,
       dim: c.dim,

@@ -14,6 +14,7 @@ import { UserError } from "../util/errors.ts";
 import { atomicWrite, atomicWriteJson, exists, readJson } from "../util/fs.ts";
 import { gridOf, type ModelConfig, validateConfig } from "./config.ts";
 import { paramShapes } from "./model.ts";
+import { readSafetensors, SAFETENSORS_FILE } from "./safetensors.ts";
 
 /** The format tag written in model.json. */
 export const WEIGHTS_FORMAT = "mangamatch/patch-similarity";
@@ -103,11 +104,15 @@ export interface LoadWeightsOptions {
 }
 
 /**
- * Reads and verifies a weights folder (or a model.json path).
+ * Reads and verifies a weights folder (or a model.json path). A `.safetensors` file, or a folder holding
+ * `model.safetensors` and no model.json (`deno task export --format safetensors`, or weights converted elsewhere;
+ * lib/model/WEIGHTS.md), is read by {@link readSafetensors} with the same checks; its `json` is what a model.json
+ * for it would say.
  *
  * @example
  * ```ts
  * const { config, values } = await loadWeights("experiments/small-v1");
+ * const st = await loadWeights("models/small-v1-st/model.safetensors");
  * ```
  */
 export async function loadWeights(
@@ -115,9 +120,30 @@ export async function loadWeights(
   opts: LoadWeightsOptions = {},
 ): Promise<{ config: ModelConfig; values: Map<string, Float32Array>; json: ModelJson }> {
   const jsonPath = dirOrJson.endsWith(".json") ? dirOrJson : path.join(dirOrJson, MODEL_JSON);
+  if (
+    dirOrJson.endsWith(".safetensors") ||
+    (!dirOrJson.endsWith(".json") && !(await exists(jsonPath)) &&
+      await exists(path.join(dirOrJson, SAFETENSORS_FILE)))
+  ) {
+    const st = await readSafetensors(dirOrJson);
+    checkExpected(st.config, opts.expect, st.file);
+    const json: ModelJson = {
+      format: WEIGHTS_FORMAT,
+      formatVersion: 1,
+      modelConfig: st.config,
+      weightsManifest: [{
+        paths: [path.basename(st.file)],
+        weights: paramShapes(st.config).map(([name, shape]) => ({ name, shape, dtype: "float32" })),
+      }],
+      weightsBytes: st.bytes,
+      weightsSha256: st.sha256,
+      ...(st.training ? { training: st.training } : {}),
+    };
+    return { config: st.config, values: st.values, json };
+  }
   if (!(await exists(jsonPath))) {
     throw new UserError(
-      "no model.json (expected a folder written by `deno task train` or `export`)",
+      "no model.json or model.safetensors (expected a folder written by `deno task train` or `export`)",
       jsonPath,
     );
   }
@@ -126,16 +152,7 @@ export async function loadWeights(
     throw new UserError(`not a ${WEIGHTS_FORMAT} model (format: ${JSON.stringify(json?.format)})`, jsonPath);
   }
   const config = validateConfig(json.modelConfig, jsonPath);
-  for (const [k, v] of Object.entries(opts.expect ?? {})) {
-    if (JSON.stringify((config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v)) {
-      throw new UserError(
-        `config mismatch: ${k} is ${
-          JSON.stringify((config as unknown as Record<string, unknown>)[k])
-        }, expected ${JSON.stringify(v)}`,
-        jsonPath,
-      );
-    }
-  }
+  checkExpected(config, opts.expect, jsonPath);
   const manifest = json.weightsManifest;
   if (
     !Array.isArray(manifest) || manifest.length !== 1 || !Array.isArray(manifest[0]?.paths) ||
@@ -195,6 +212,20 @@ export async function loadWeights(
     o += n;
   }
   return { config, values, json };
+}
+
+/** Throws when a loaded config differs from the fields a caller expects. */
+function checkExpected(config: ModelConfig, expect: Partial<ModelConfig> | undefined, file: string): void {
+  for (const [k, v] of Object.entries(expect ?? {})) {
+    if (JSON.stringify((config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v)) {
+      throw new UserError(
+        `config mismatch: ${k} is ${
+          JSON.stringify((config as unknown as Record<string, unknown>)[k])
+        }, expected ${JSON.stringify(v)}`,
+        file,
+      );
+    }
+  }
 }
 
 /** The grid a weights set was trained at (for position-embedding resizing). */

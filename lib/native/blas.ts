@@ -276,3 +276,26 @@ export function openBlas(opts: BlasOptions = {}): BlasOpenResult {
       "no OpenBLAS found (apt-get install libopenblas0-pthread, or set MANGAMATCH_BLAS=/path/to/libopenblas.so)",
   };
 }
+
+/** Is this a CI run (`CI=true`, as GitHub Actions, GitLab and `.ci/run` set it)? */
+export function inCi(env: (name: string) => string | undefined = (n) => Deno.env.get(n)): boolean {
+  return (env("CI") ?? "").toLowerCase() === "true";
+}
+
+/**
+ * Whether the native tests may be skipped for a failed BLAS probe: yes on a developer's machine without
+ * OpenBLAS (they print a note), never in CI, where a missing native path must fail the run rather than let it
+ * go green on the stock kernels alone.
+ *
+ * @example
+ * ```ts
+ * const probe = openBlas();
+ * Deno.test({ name: "native ...", ignore: skipNativeTests(probe), fn() {} });
+ * ```
+ */
+export function skipNativeTests(
+  probe: { blas?: unknown; reason?: string },
+  env: (name: string) => string | undefined = (n) => Deno.env.get(n),
+): boolean {
+  return !probe.blas && !inCi(env);
+}

@@ -33,7 +33,15 @@ export {
   nativeMatmulStatus,
   restoreStockWasm,
 } from "./enable.ts";
-export { type Blas, blasCandidates, type BlasOptions, ffiPermitted, openBlas } from "./blas.ts";
+export {
+  type Blas,
+  blasCandidates,
+  type BlasOptions,
+  ffiPermitted,
+  inCi,
+  openBlas,
+  skipNativeTests,
+} from "./blas.ts";
 export {
   BENCH_MATMUL_DEFAULTS,
   benchHeapKernels,

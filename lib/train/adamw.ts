@@ -100,6 +100,28 @@ export class AdamW {
     return { step: this.#step, m, v };
   }
 
+  /**
+   * A copy of the state, read asynchronously (every backend, WebGPU included; {@link state} reads
+   * synchronously, which WebGPU cannot).
+   *
+   * @example
+   * ```ts
+   * await saveCheckpoint(dir, { step, params: await model.valuesAsync(), opt: await opt.stateAsync(), meta });
+   * ```
+   */
+  async stateAsync(): Promise<AdamWState> {
+    const names = [...this.#params.keys()];
+    const step = this.#step;
+    const ms = await Promise.all(names.map((n) => this.#m.get(n)!.data()));
+    const vs = await Promise.all(names.map((n) => this.#v.get(n)!.data()));
+    const m = new Map<string, Float32Array>(), v = new Map<string, Float32Array>();
+    names.forEach((n, i) => {
+      m.set(n, ms[i] as Float32Array);
+      v.set(n, vs[i] as Float32Array);
+    });
+    return { step, m, v };
+  }
+
   /** Restores a state saved with {@link state}. */
   load(s: AdamWState): void {
     for (const [n, p] of this.#params) {
@@ -126,9 +148,35 @@ export class AdamW {
  * before clipping.
  */
 export function clipGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): number {
-  const norm = Math.sqrt(
-    tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0]),
-  );
+  const sq = globalNormSquared(grads);
+  const norm = Math.sqrt(sq.dataSync()[0]);
+  sq.dispose();
+  scaleToNorm(grads, norm, maxNorm);
+  return norm;
+}
+
+/**
+ * The squared global L2 norm of the gradients, as a scalar tensor (not read back: the asynchronous step reads
+ * it together with the loss).
+ *
+ * @example
+ * ```ts
+ * const norm = Math.sqrt((await globalNormSquared(grads).data())[0]);
+ * ```
+ */
+export function globalNormSquared(grads: Map<string, tf.Tensor>): tf.Scalar {
+  // A chain of adds, not one addN: tfjs-webgpu's AddN binds every input to one shader, and WebGPU allows 8
+  // storage buffers per stage (a model has 40+ parameters).
+  return tf.tidy(() =>
+    [...grads.values()].map((g) => tf.sum(tf.square(g))).reduce((acc, x) => tf.add(acc, x))
+  ) as tf.Scalar;
+}
+
+/**
+ * The clipping of {@link clipGlobalNorm} given the norm already read: scales the gradients (in place in the
+ * map) to `maxNorm` when `norm` is above it.
+ */
+export function scaleToNorm(grads: Map<string, tf.Tensor>, norm: number, maxNorm: number): void {
   if (norm > maxNorm) {
     const s = maxNorm / (norm + 1e-6);
     for (const [n, g] of grads) {
@@ -136,5 +184,4 @@ export function clipGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): 
       g.dispose();
     }
   }
-  return norm;
 }

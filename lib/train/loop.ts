@@ -43,7 +43,7 @@ import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
 import { loadLatestCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { LOSS_DEFAULTS, type LossOptions, sampleBatch } from "./loss.ts";
 import { learningRate } from "./schedule.ts";
-import { trainStep } from "./step.ts";
+import { trainStepAsync } from "./step.ts";
 import { histogramFor, PatchAccumulator } from "../eval/mod.ts";
 import { scoreMatrix } from "../model/similarity.ts";
 
@@ -128,6 +128,8 @@ export interface LogRecord {
   val_ap?: number;
   val_top1?: number;
   val_pairs?: number;
+  /** True when the step's gradient norm was not finite and the update was skipped. */
+  update_skipped?: boolean;
 }
 
 /** Hooks for live displays (the notebook's loss curve). */
@@ -175,12 +177,12 @@ function curveKey(o: TrainOptions, cfg: ModelConfig): string {
  * Validation with `lib/eval/`'s patch metrics on the release's sigmoid scores: pooled cross-image patch AP, and
  * top-1 as the mean over pairs (the release's aggregation). No augmentation.
  */
-export function validate(
+export async function validate(
   model: PatchSimilarityModel,
   caches: Parameters<typeof assembleBatch>[0],
   items: PairItem[],
   perForward = 4,
-): { ap: number; top1: number; pairs: number } {
+): Promise<{ ap: number; top1: number; pairs: number }> {
   const acc = new PatchAccumulator(histogramFor("sigmoid"));
   const c = model.config, N = (c.inputSize / c.patch) ** 2, S = c.inputSize;
   for (let i = 0; i < items.length; i += perForward) {
@@ -188,7 +190,7 @@ export function validate(
     const images = chunk.flatMap((it) =>
       [it.a, it.b].map((k) => caches[it.source].lines.subarray(k * S * S, (k + 1) * S * S))
     );
-    const cos = model.cosineBatch(images);
+    const cos = await model.cosineBatchAsync(images); // async: the form WebGPU can read
     chunk.forEach((it, p) => {
       const lab = caches[it.source].labels;
       const scores = scoreMatrix(cos.subarray(p * 4 * N * N, (p + 1) * 4 * N * N), 2 * N, "sigmoid");
@@ -200,7 +202,9 @@ export function validate(
 }
 
 /**
- * The records of a run's log.jsonl, in order; [] when there is none. A torn last line (a killed run) ends it.
+ * The records of a run's log.jsonl, in order; [] when there is none. A line that is not a JSON record with a
+ * numeric `step` (a torn last line from a killed run, a corrupted one) is left out with one warning naming the
+ * file and line, passed to `warn` (default: stderr); the lines after it are still read.
  *
  * @example
  * ```ts
@@ -208,18 +212,47 @@ export function validate(
  * const vals = log.filter((r) => r.val_ap !== undefined);
  * ```
  */
-export async function readLog(file: string): Promise<LogRecord[]> {
+export async function readLog(
+  file: string,
+  warn: (line: string) => void = (l) => console.error(l),
+): Promise<LogRecord[]> {
   if (!(await exists(file))) return [];
   const out: LogRecord[] = [];
-  for (const line of (await Deno.readTextFile(file)).split("\n")) {
-    if (!line.trim()) continue;
+  const lines = (await Deno.readTextFile(file)).split("\n");
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let rec: unknown;
     try {
-      out.push(JSON.parse(line));
+      rec = JSON.parse(line);
     } catch {
-      break; // a torn last line from a killed run
+      rec = null;
     }
-  }
+    if (rec && typeof rec === "object" && typeof (rec as LogRecord).step === "number") {
+      out.push(rec as LogRecord);
+    } else {
+      const torn = lines.slice(i + 1).every((l) => !l.trim());
+      warn(
+        `warning: ${file}:${i + 1}: not a log record${torn ? " (a torn last line: was the run killed?)" : ""}; ` +
+          `left out: ${JSON.stringify(line.length > 60 ? line.slice(0, 60) + "..." : line)}`,
+      );
+    }
+  });
   return out;
+}
+
+/**
+ * The warning for a step whose gradient norm is not finite (the step leaves the parameters and the optimiser
+ * as they were: `trainStep` skips the update), or null for a normal step.
+ *
+ * @example
+ * ```ts
+ * skippedUpdateWarning(12, NaN); // "warning: step 12: gradient norm is NaN; update skipped ..."
+ * ```
+ */
+export function skippedUpdateWarning(step: number, gradNorm: number): string | null {
+  if (Number.isFinite(gradNorm)) return null;
+  return `warning: step ${step}: gradient norm is ${gradNorm}; update skipped (parameters and optimiser ` +
+    "state unchanged). If it repeats, lower --lr or --clip";
 }
 
 async function writeFigures(out: string, log: LogRecord[]): Promise<void> {
@@ -263,7 +296,7 @@ export async function initFrom(
   dir: string,
 ): Promise<{ loaded: number; total: number }> {
   const { config, values } = await loadWeights(dir);
-  const cur = model.values();
+  const cur = await model.valuesAsync();
   let loaded = 0;
   for (const [name, v] of cur) {
     let w = values.get(name);
@@ -364,7 +397,7 @@ export async function train(
         opt.load(ck.opt);
         start = ck.step;
       }
-      log = (await readLog(logFile)).filter((r) => r.step <= start);
+      log = (await readLog(logFile, say)).filter((r) => r.step <= start);
       await atomicWrite(logFile, log.map((r) => JSON.stringify(r) + "\n").join(""));
       say(`resuming ${out} at step ${start} of ${o.steps}`);
     } else {
@@ -399,15 +432,16 @@ export async function train(
     };
     const runVal = async (step: number) => {
       if (valItems.length === 0) return;
-      const v = validate(model, data.caches, valItems);
+      const v = await validate(model, data.caches, valItems);
       const r: LogRecord = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };
       await append(r);
       await hooks.onVal?.(r);
     };
     const saveAll = async (step: number) => {
-      await saveCheckpoint(out, { step, params: model.values(), opt: opt.state(), meta: { curveKey: key } });
+      const params = await model.valuesAsync(); // async reads: WebGPU has no synchronous ones
+      await saveCheckpoint(out, { step, params, opt: await opt.stateAsync(), meta: { curveKey: key } });
       const lastVal = [...log].reverse().find((r) => r.val_ap !== undefined) ?? null;
-      await saveWeights(out, cfg, model.values(), {
+      await saveWeights(out, cfg, params, {
         run: path.basename(out),
         step,
         steps: o.steps,
@@ -440,10 +474,12 @@ export async function train(
       const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null);
       const sample = sampleBatch(batch.labels, batch.pairs, o.loss, rng.fork("loss"));
       const lr = learningRate(step, sched);
-      const r = trainStep(model, opt, batch, sample, lr, o.clip, o.loss.tau);
+      const r = await trainStepAsync(model, opt, batch, sample, lr, o.clip, o.loss.tau);
       if (!Number.isFinite(r.loss)) {
         throw new UserError(`loss is ${r.loss} at step ${step + 1}; lower --lr`, out);
       }
+      const skipped = skippedUpdateWarning(step + 1, r.gradNorm);
+      if (skipped) say(skipped);
       losses.push(r.loss);
       const dt = (performance.now() - ts) / 1000;
       const rec: LogRecord = {
@@ -454,6 +490,7 @@ export async function train(
         pairs_per_s: o.batch / dt,
         elapsed_s: (performance.now() - t0) / 1000,
       };
+      if (skipped) rec.update_skipped = true;
       await append(rec);
       await hooks.onStep?.(rec);
       bar?.tick(o.batch, `loss ${r.loss.toFixed(3)}`);

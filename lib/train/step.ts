@@ -7,7 +7,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { patchDim, tokensOf } from "../model/config.ts";
 import type { PatchSimilarityModel } from "../model/model.ts";
 import type { AdamW } from "./adamw.ts";
-import { clipGlobalNorm } from "./adamw.ts";
+import { clipGlobalNorm, globalNormSquared, scaleToNorm } from "./adamw.ts";
+import { gpuGuard } from "../model/webgpu.ts";
 import { contrastiveLoss, type LossSample } from "./loss.ts";
 
 /** One batch of interleaved pairs, ready for the model. */
@@ -67,4 +68,55 @@ export function trainStep(
     x.dispose();
   }
   return { loss, gradNorm };
+}
+
+/**
+ * {@link trainStep} with asynchronous reads: the form for every backend, WebGPU included (synchronous reads fail
+ * there). The loss and the squared gradient norm are read back together, once per step; the same arithmetic
+ * as {@link trainStep}, so the two give the same numbers on one backend. A GPU out-of-memory becomes one error
+ * line naming the batch size.
+ *
+ * @example
+ * ```ts
+ * const { loss } = await trainStepAsync(model, opt, batch, sample, 1e-4, 1.0, 0.07);
+ * ```
+ */
+export async function trainStepAsync(
+  model: PatchSimilarityModel,
+  opt: AdamW,
+  batch: Batch,
+  sample: LossSample,
+  lr: number,
+  clip: number,
+  tau: number,
+): Promise<StepResult> {
+  const c = model.config, N = tokensOf(c);
+  const images = 2 * batch.pairs;
+  const vars = model.variables();
+  const byVar = new Map<string, string>();
+  for (const [name, v] of model.params) byVar.set(v.name, name);
+  return await gpuGuard(`a training step at batch ${batch.pairs} pairs`, async () => {
+    const x = tf.tensor2d(batch.patches, [images * N, patchDim(c)]);
+    const g = new Map<string, tf.Tensor>();
+    try {
+      const { value, grads } = tf.variableGrads(
+        () => contrastiveLoss(model.features(x, images), sample, batch.pairs, tau),
+        vars,
+      );
+      for (const [vn, t] of Object.entries(grads)) g.set(byVar.get(vn)!, t);
+      const sq = globalNormSquared(g);
+      const both = tf.tidy(() => tf.stack([value, sq]));
+      value.dispose();
+      sq.dispose();
+      const read = await both.data();
+      both.dispose();
+      const loss = read[0], gradNorm = Math.sqrt(read[1]);
+      scaleToNorm(g, gradNorm, clip);
+      if (Number.isFinite(gradNorm)) opt.apply(g, lr);
+      return { loss, gradNorm };
+    } finally {
+      for (const t of g.values()) t.dispose();
+      x.dispose();
+    }
+  });
 }

@@ -1,14 +1,19 @@
 /**
- * Showing things in a Deno Jupyter notebook: images, plotly figures (interactive JSON plus a static SVG), tables
- * and markdown. Outside a notebook each call prints a short text stand-in, so notebook code also runs as a script.
+ * Showing things in a Deno Jupyter notebook: images, plotly figures (interactive JSON plus static PNG and SVG
+ * forms), tables, markdown and text lines. Outside a notebook each call prints a short text stand-in, so notebook
+ * code also runs as a script. Paths shown in outputs go through {@link shortPath} / {@link scrubPaths}: relative
+ * to the repository, never a machine's absolute folders.
  *
  * @module
  */
+import * as os from "node:os";
+import * as path from "node:path";
 import sharp from "sharp";
 import type { GrayImage, RgbaImage, RgbImage } from "../image/types.ts";
 import { display, LiveDisplay } from "../util/jupyter.ts";
-import type { Figure } from "./plotly.ts";
-import { renderSvg } from "./svg_plot.ts";
+import { REPO_ROOT } from "../util/paths.ts";
+import { type Figure, titleText } from "./plotly.ts";
+import { rasterizeSvg, renderSvg } from "./svg_plot.ts";
 
 type AnyImage = GrayImage | RgbImage | RgbaImage;
 
@@ -68,14 +73,47 @@ export function showImage(
   });
 }
 
-/** The MIME bundle of a figure: plotly JSON for interactive front ends, SVG for everything else. */
-export async function figureBundle(fig: Figure): Promise<Record<string, unknown>> {
+function escHtml(t: string): string {
+  return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A MIME bundle and its display metadata. */
+export interface Bundle {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * The MIME bundle of a figure, so that every viewer draws it:
+ * - `application/vnd.plotly.v1+json`: interactive where a plotly renderer runs (JupyterLab with plotly, VS Code);
+ * - `text/html`: the PNG in an `<img>`: nbconvert 6 and 7 rank HTML first (and nbconvert 6 strips SVG elements
+ *   from SVG outputs, leaving them blank); GitHub and VS Code show it too;
+ * - `image/png`: rasterised at 2x, with its logical size in the metadata: untrusted JupyterLab and any viewer
+ *   that shows plain images;
+ * - `image/svg+xml`: the vector form, for exporters and viewers that prefer it;
+ * - `text/plain`: `[plot: title]`.
+ *
+ * @example
+ * ```ts
+ * const { data, metadata } = await figureBundle(prCurveFigure(curves));
+ * ```
+ */
+export async function figureBundle(fig: Figure): Promise<Bundle> {
+  const svg = await renderSvg(fig);
+  const { png, width, height } = await rasterizeSvg(svg, 2);
+  const b64 = btoa(Array.from(png, (c) => String.fromCharCode(c)).join(""));
+  const name = titleText(fig.layout.title) || "figure";
   return {
-    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-    "image/svg+xml": await renderSvg(fig),
-    "text/plain": `[plot: ${
-      typeof fig.layout.title === "string" ? fig.layout.title : fig.layout.title?.text ?? "figure"
-    }]`,
+    data: {
+      "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
+      "text/html": `<img src="data:image/png;base64,${b64}" width="${width}" height="${height}" alt="${
+        escHtml(name)
+      }" style="max-width:100%;height:auto"/>`,
+      "image/png": b64,
+      "image/svg+xml": svg,
+      "text/plain": `[plot: ${name}]`,
+    },
+    metadata: { "image/png": { width, height } },
   };
 }
 
@@ -88,8 +126,8 @@ export async function figureBundle(fig: Figure): Promise<Record<string, unknown>
  * ```
  */
 export async function showPlot(fig: Figure): Promise<void> {
-  const bundle = await figureBundle(fig);
-  if (!(await display(bundle))) console.log(bundle["text/plain"]);
+  const { data, metadata } = await figureBundle(fig);
+  if (!(await display(data, metadata))) console.log(data["text/plain"]);
 }
 
 /**
@@ -104,7 +142,8 @@ export async function showPlot(fig: Figure): Promise<void> {
 export class LivePlot {
   #d = new LiveDisplay();
   async update(fig: Figure): Promise<void> {
-    await this.#d.update(await figureBundle(fig));
+    const { data, metadata } = await figureBundle(fig);
+    await this.#d.update(data, metadata);
   }
 }
 
@@ -137,4 +176,67 @@ export async function showTable(
 /** Shows markdown text. */
 export async function showMarkdown(md: string): Promise<void> {
   if (!(await display({ "text/markdown": md, "text/plain": md }))) console.log(md);
+}
+
+/**
+ * Shows lines of plain text (a notebook's log line), paced with every other display so none is lost; machine
+ * paths in it are shortened ({@link scrubPaths}). Outside a notebook: `console.log`.
+ *
+ * @example
+ * ```ts
+ * await showText(`data: ${shortPath(root)}`);
+ * ```
+ */
+export async function showText(text: string): Promise<void> {
+  const t = scrubPaths(text);
+  if (!(await display({ "text/plain": t }))) console.log(t);
+}
+
+/**
+ * A path as a notebook shows it: relative to the repository root when inside it (`data/test-clean`), `<tmp>/...`
+ * inside the system's temporary folder, otherwise its last two parts (`.../openblas-pthread/libopenblas.so.0`).
+ * Committed outputs never carry a machine's absolute folders.
+ *
+ * @example
+ * ```ts
+ * shortPath(repoPath("data", "test-clean")); // "data/test-clean"
+ * ```
+ */
+export function shortPath(p: string): string {
+  const abs = path.resolve(p);
+  const inRoot = path.relative(REPO_ROOT, abs);
+  if (inRoot === "") return ".";
+  if (!inRoot.startsWith("..") && !path.isAbsolute(inRoot)) return inRoot;
+  for (const tmp of tmpRoots()) {
+    const r = path.relative(tmp, abs);
+    if (!r.startsWith("..") && !path.isAbsolute(r)) return r ? `<tmp>/${r}` : "<tmp>";
+  }
+  const parts = abs.split(path.sep).filter((x) => x);
+  return parts.length <= 2 ? abs : `.../${parts.slice(-2).join("/")}`;
+}
+
+function tmpRoots(): string[] {
+  const out = new Set<string>();
+  for (const t of [Deno.env.get("TMPDIR"), os.tmpdir(), "/tmp"]) {
+    if (!t) continue;
+    out.add(path.resolve(t));
+    try {
+      out.add(Deno.realPathSync(t));
+    } catch { /* a missing folder */ }
+  }
+  return [...out];
+}
+
+/**
+ * Text with every absolute path in it shortened by {@link shortPath} (library log lines, e.g. the backend line
+ * naming the BLAS library it loaded).
+ *
+ * @example
+ * ```ts
+ * scrubPaths("cblas_sgemm from /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0");
+ * // "cblas_sgemm from .../openblas-pthread/libopenblas.so.0"
+ * ```
+ */
+export function scrubPaths(text: string): string {
+  return text.replace(/(^|[\s(=:,'"`])(\/[^\s,;:)'"`]+)/g, (_, pre: string, p: string) => pre + shortPath(p));
 }

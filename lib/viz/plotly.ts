@@ -1,7 +1,10 @@
 /**
  * Plotly figures as plain objects (`{data, layout}`), and builders for the plots this project draws: loss
  * curves, histograms, PR curves, heat maps. Notebooks show them with `showPlot` (interactive where the front
- * end renders plotly, a static SVG everywhere else, GitHub included).
+ * end renders plotly, a static PNG and SVG everywhere else, GitHub and nbconvert included).
+ *
+ * Titles are objects (`{text: "..."}`) for the figure and both axes: plotly.js 3 (the pinned version) no
+ * longer reads plain-string titles and would draw the figure without them.
  *
  * @module
  */
@@ -48,6 +51,16 @@ export function titleText(t: string | { text: string } | undefined): string {
   return typeof t === "string" ? t : t?.text ?? "";
 }
 
+/** A plotly title object (plotly.js 3 ignores plain strings), or undefined for no title. */
+export function title(text: string | undefined): { text: string } | undefined {
+  return text === undefined || text === "" ? undefined : { text };
+}
+
+/** An axis with an object title and automatic margins (long tick labels push the plot in, not off the page). */
+function axis(text: string | undefined, extra: Partial<Axis> = {}): Axis {
+  return { ...(text ? { title: { text } } : {}), automargin: true, ...extra };
+}
+
 /**
  * Lines over a shared or per-series x.
  *
@@ -76,9 +89,9 @@ export function lineFigure(
       ...(s.dash ? { line: { dash: "dash" as const } } : {}),
     })),
     layout: {
-      title: opts.title,
-      xaxis: { title: opts.xTitle, ...(opts.xRange ? { range: opts.xRange } : {}) },
-      yaxis: { title: opts.yTitle, ...(opts.yRange ? { range: opts.yRange } : {}) },
+      title: title(opts.title),
+      xaxis: axis(opts.xTitle, opts.xRange ? { range: opts.xRange } : {}),
+      yaxis: axis(opts.yTitle, opts.yRange ? { range: opts.yRange } : {}),
     },
   };
 }
@@ -86,7 +99,7 @@ export function lineFigure(
 /** Precision-recall curves (recall on x, precision on y, both [0, 1]); AP in the legend. */
 export function prCurveFigure(
   curves: { name: string; recall: ArrayLike<number>; precision: ArrayLike<number>; ap?: number }[],
-  title = "Precision-recall",
+  heading = "Precision-recall",
 ): Figure {
   return {
     data: curves.map((c) => ({
@@ -97,9 +110,9 @@ export function prCurveFigure(
       y: Array.from(c.precision),
     })),
     layout: {
-      title,
-      xaxis: { title: "recall", range: [0, 1] },
-      yaxis: { title: "precision", range: [0, 1.02] },
+      title: title(heading),
+      xaxis: axis("recall", { range: [0, 1] }),
+      yaxis: axis("precision", { range: [0, 1.02] }),
     },
   };
 }
@@ -118,22 +131,27 @@ export function histogramFigure(
       opacity: samples.length > 1 ? 0.6 : 1,
     })),
     layout: {
-      title: opts.title,
-      xaxis: { title: opts.xTitle },
-      yaxis: { title: "count" },
+      title: title(opts.title),
+      xaxis: axis(opts.xTitle),
+      yaxis: axis("count"),
       barmode: "overlay",
     },
   };
 }
 
-/** Bars (one series per entry, grouped). */
+/** Bars (one series per entry, grouped); category labels are turned 45 degrees so long ones never overprint. */
 export function barFigure(
   series: { name: string; x: string[]; y: number[] }[],
-  opts: { title?: string; yTitle?: string } = {},
+  opts: { title?: string; xTitle?: string; yTitle?: string } = {},
 ): Figure {
   return {
     data: series.map((s) => ({ type: "bar", name: s.name, x: s.x, y: s.y })),
-    layout: { title: opts.title, yaxis: { title: opts.yTitle }, barmode: "group" },
+    layout: {
+      title: title(opts.title),
+      xaxis: axis(opts.xTitle, { tickangle: -45 }),
+      yaxis: axis(opts.yTitle),
+      barmode: "group",
+    },
   };
 }
 
@@ -149,9 +167,9 @@ export function heatmapFigure(
   return {
     data: [{ type: "heatmap", z, colorscale: "Viridis" }],
     layout: {
-      title: opts.title,
-      xaxis: { title: opts.xTitle },
-      yaxis: { title: opts.yTitle, autorange: "reversed" },
+      title: title(opts.title),
+      xaxis: axis(opts.xTitle),
+      yaxis: axis(opts.yTitle, { autorange: "reversed" }),
     },
   };
 }

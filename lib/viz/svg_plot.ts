@@ -1,7 +1,11 @@
 /**
  * A small static renderer for the plotly figures of {@link ./plotly.ts}: scatter lines/markers, bars,
- * histograms and heat maps on one pair of axes, as SVG. Notebooks attach it beside the plotly JSON so the
- * figure is visible where no plotly front end runs (GitHub, nbviewer, a headless run's output).
+ * histograms and heat maps on one pair of axes, as SVG, and that SVG rasterised to PNG. Notebooks attach both
+ * beside the plotly JSON so the figure is visible where no plotly front end runs (GitHub, nbconvert, VS Code,
+ * an untrusted JupyterLab notebook).
+ *
+ * Nothing is cut: legend entries keep their full names (the box widens, and very long names wrap), category
+ * labels turn 45 degrees (90 when crowded) and the picture grows to hold them, long titles wrap.
  *
  * @module
  */
@@ -10,6 +14,54 @@ import { labelColors } from "./color.ts";
 import { type Figure, titleText, type Trace } from "./plotly.ts";
 
 const W = 640, H = 400, M = { l: 64, r: 150, t: 40, b: 48 };
+/** The font the text is drawn in (rasterised with fontconfig: Debian's fonts-dejavu-core) and measured for. */
+const FONT = "DejaVu Sans, Verdana, Arial, sans-serif";
+
+// Advance widths of DejaVu Sans in em (the widest of the fonts named above, so the estimates hold for all).
+const NARROW = new Map<string, number>([
+  ..."ijl".split("").map((c) => [c, 0.28] as [string, number]),
+  ..." .,:;!|'".split("").map((c) => [c, 0.34] as [string, number]),
+  ..."ft()[]/-".split("").map((c) => [c, 0.4] as [string, number]),
+  ["r", 0.42],
+  ["s", 0.53],
+  ["z", 0.53],
+  ["c", 0.56],
+  ["m", 0.98],
+  ["w", 0.82],
+  ["%", 0.95],
+]);
+
+/**
+ * Width of `text` in pixels at `size` px, estimated from DejaVu Sans' advance widths (upper case 0.75 em, digits
+ * and most lower case 0.64 em); an upper bound for the usual sans-serif fonts.
+ *
+ * @example
+ * ```ts
+ * textWidth("recall", 11); // ~ 5 x 0.6 x 11 px
+ * ```
+ */
+export function textWidth(text: string, size: number): number {
+  let em = 0;
+  for (const ch of text) {
+    em += NARROW.get(ch) ?? (/[A-Z]/.test(ch) ? 0.75 : /[a-z0-9]/.test(ch) ? 0.64 : 0.84);
+  }
+  return em * size;
+}
+
+/** Splits `text` at spaces into lines of at most `maxPx` (a single word longer than that keeps its own line). */
+export function wrapText(text: string, size: number, maxPx: number): string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const word of text.split(" ")) {
+    const next = cur ? `${cur} ${word}` : word;
+    if (cur && textWidth(next, size) > maxPx) {
+      lines.push(cur);
+      cur = word;
+    } else cur = next;
+  }
+  if (cur || lines.length === 0) lines.push(cur);
+  return lines;
+}
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -88,14 +140,11 @@ function viridis(t: number): [number, number, number] {
  * ```
  */
 export async function renderSvg(fig: Figure): Promise<string> {
-  const width = fig.layout.width ?? W, height = fig.layout.height ?? H;
-  const pw = width - M.l - M.r, ph = height - M.t - M.b;
-  const parts: string[] = [];
+  const heat = fig.data.find((t) => t.type === "heatmap");
   // Data extents.
   let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
   let categories: string[] | null = null;
   const hist = new Map<number, Bin[]>();
-  const heat = fig.data.find((t) => t.type === "heatmap");
   fig.data.forEach((t, i) => {
     if (t.type === "histogram") {
       const bins = histogramBins((t.x ?? []).map(Number), t.nbinsx ?? 30);
@@ -125,6 +174,7 @@ export async function renderSvg(fig: Figure): Promise<string> {
       }
     }
   });
+  const cats = categories as string[] | null;
   if (heat?.z) {
     xlo = -0.5;
     xhi = heat.z[0].length - 0.5;
@@ -134,7 +184,7 @@ export async function renderSvg(fig: Figure): Promise<string> {
   const xr = fig.layout.xaxis?.range, yr = fig.layout.yaxis?.range;
   if (xr) [xlo, xhi] = xr;
   if (yr) [ylo, yhi] = yr;
-  if (categories) [xlo, xhi] = [0, (categories as string[]).length];
+  if (cats) [xlo, xhi] = [0, cats.length];
   if (!Number.isFinite(xlo)) [xlo, xhi] = [0, 1];
   if (!Number.isFinite(ylo)) [ylo, yhi] = [0, 1];
   if (xhi === xlo) xhi = xlo + 1;
@@ -144,10 +194,39 @@ export async function renderSvg(fig: Figure): Promise<string> {
     yhi += pad;
     if (ylo !== 0) ylo -= pad;
   }
-  const reversed = heat !== undefined;
+
+  // Layout: the plot area keeps the figure's size; legend, category labels and title add room around it.
+  const legendItems = fig.data
+    .map((t, i) => ({ t, i }))
+    .filter(({ t }) => t.type !== "heatmap" && (t.name || fig.data.length > 1))
+    .map(({ t, i }) => ({
+      lines: wrapText(t.name ?? `trace ${i}`, 11, 300),
+      color: colorOf(t, i),
+    }));
+  const legendText = Math.max(0, ...legendItems.flatMap((l) => l.lines.map((s) => textWidth(s, 11))));
+  const right = heat ? M.r : Math.max(M.r, legendText ? 28 + legendText + 12 : 24);
+  let pw = (fig.layout.width ?? W) - M.l - M.r;
+  const ph = (fig.layout.height ?? H) - M.t - M.b;
+  let bottom = M.b, catAngle = 0;
+  if (cats) {
+    pw = Math.max(pw, cats.length * 24); // at least 24 px per category: turned labels stay apart
+    const widest = Math.max(0, ...cats.map((c) => textWidth(c, 11)));
+    if (widest > pw / cats.length - 6) {
+      catAngle = pw / cats.length >= 20 ? 45 : 90;
+      const drop = catAngle === 90 ? widest : widest * Math.SQRT1_2 + 8;
+      bottom = M.b + drop;
+    }
+  }
+  const width0 = M.l + pw + right;
+  const titleLines = wrapText(titleText(fig.layout.title), 15, width0 - 24);
+  const top = M.t + (titleLines.length - 1) * 18;
+  const legendH = legendItems.reduce((h, l) => h + 14 * l.lines.length + 4, 0);
+  const width = width0, height = top + Math.max(ph, legendH) + bottom;
   const sx = (v: number) => M.l + ((v - xlo) / (xhi - xlo)) * pw;
+  const reversed = heat !== undefined;
   const sy = (v: number) =>
-    reversed ? M.t + ((v - ylo) / (yhi - ylo)) * ph : M.t + ph - ((v - ylo) / (yhi - ylo)) * ph;
+    reversed ? top + ((v - ylo) / (yhi - ylo)) * ph : top + ph - ((v - ylo) / (yhi - ylo)) * ph;
+  const parts: string[] = [];
 
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
   if (heat?.z) {
@@ -164,49 +243,50 @@ export async function renderSvg(fig: Figure): Promise<string> {
       }
     }
     const png = await sharp(px, { raw: { width: cols, height: rows, channels: 3 } }).png().toBuffer();
+    const href = `data:image/png;base64,${png.toString("base64")}`;
     parts.push(
-      `<image x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${
-        png.toString("base64")
-      }"/>`,
+      `<image x="${M.l}" y="${top}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${href}" xlink:href="${href}"/>`,
     );
     // Colour bar.
     for (let k = 0; k < 20; k++) {
       const [R, G, B] = viridis(k / 19);
       parts.push(
-        `<rect x="${M.l + pw + 12}" y="${M.t + ph - (k + 1) * ph / 20}" width="14" height="${
+        `<rect x="${M.l + pw + 12}" y="${top + ph - (k + 1) * ph / 20}" width="14" height="${
           ph / 20 + 0.5
         }" fill="rgb(${R},${G},${B})"/>`,
       );
     }
-    parts.push(`<text x="${M.l + pw + 30}" y="${M.t + 10}" font-size="11">${fmt(hi)}</text>`);
-    parts.push(`<text x="${M.l + pw + 30}" y="${M.t + ph}" font-size="11">${fmt(lo)}</text>`);
+    parts.push(`<text x="${M.l + pw + 30}" y="${top + 10}" font-size="11">${fmt(hi)}</text>`);
+    parts.push(`<text x="${M.l + pw + 30}" y="${top + ph}" font-size="11">${fmt(lo)}</text>`);
   }
   // Axes and ticks.
-  parts.push(`<rect x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
+  parts.push(`<rect x="${M.l}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   if (!heat) {
     for (const v of niceTicks(ylo, yhi)) {
       const y = sy(v);
       parts.push(`<line x1="${M.l}" x2="${M.l + pw}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
       parts.push(`<text x="${M.l - 6}" y="${y + 4}" font-size="11" text-anchor="end">${fmt(v)}</text>`);
     }
-    if (categories) {
-      (categories as string[]).forEach((c, i) => {
+    if (cats) {
+      cats.forEach((c, i) => {
+        const x = sx(i + 0.5), y = top + ph + 16;
         parts.push(
-          `<text x="${sx(i + 0.5)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${
-            esc(c)
-          }</text>`,
+          catAngle === 0
+            ? `<text x="${x}" y="${y}" font-size="11" text-anchor="middle">${esc(c)}</text>`
+            : `<text x="${x + 4}" y="${top + ph + 10}" font-size="11" text-anchor="end" transform="rotate(-${catAngle} ${
+              x + 4
+            } ${top + ph + 10})">${esc(c)}</text>`,
         );
       });
     } else {
       for (const v of niceTicks(xlo, xhi)) {
         parts.push(
-          `<text x="${sx(v)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`,
+          `<text x="${sx(v)}" y="${top + ph + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`,
         );
       }
     }
   }
   // Traces.
-  const legend: [string, string][] = [];
   const bars = fig.data.filter((t) => t.type === "bar");
   fig.data.forEach((t, i) => {
     const color = colorOf(t, i);
@@ -215,7 +295,7 @@ export async function renderSvg(fig: Figure): Promise<string> {
         const y = sy(b.n);
         parts.push(
           `<rect x="${sx(b.lo)}" y="${y}" width="${Math.max(0, sx(b.hi) - sx(b.lo) - 1)}" height="${
-            M.t + ph - y
+            top + ph - y
           }" fill="${color}" fill-opacity="${t.opacity ?? 1}"/>`,
         );
       }
@@ -254,35 +334,64 @@ export async function renderSvg(fig: Figure): Promise<string> {
         }
       }
     }
-    if (t.type !== "heatmap" && (t.name || fig.data.length > 1)) legend.push([t.name ?? `trace ${i}`, color]);
   });
-  legend.forEach(([name, color], k) => {
-    const y = M.t + 8 + k * 18;
-    parts.push(`<rect x="${M.l + pw + 10}" y="${y - 8}" width="12" height="10" fill="${color}"/>`);
-    parts.push(
-      `<text x="${M.l + pw + 28}" y="${y + 1}" font-size="11">${
-        esc(name.length > 18 ? name.slice(0, 17) + "…" : name)
-      }</text>`,
+  let ly = top + 8;
+  for (const { lines, color } of legendItems) {
+    parts.push(`<rect x="${M.l + pw + 10}" y="${ly - 8}" width="12" height="10" fill="${color}"/>`);
+    lines.forEach((line, k) =>
+      parts.push(`<text x="${M.l + pw + 28}" y="${ly + 1 + 14 * k}" font-size="11">${esc(line)}</text>`)
     );
-  });
-  const title = titleText(fig.layout.title);
-  if (title) {
-    parts.push(`<text x="${width / 2}" y="22" font-size="15" text-anchor="middle">${esc(title)}</text>`);
+    ly += 14 * lines.length + 4;
   }
+  titleLines.forEach((line, k) => {
+    if (line) {
+      parts.push(
+        `<text x="${width / 2}" y="${22 + 18 * k}" font-size="15" text-anchor="middle">${esc(line)}</text>`,
+      );
+    }
+  });
   const xt = titleText(fig.layout.xaxis?.title), yt = titleText(fig.layout.yaxis?.title);
   if (xt) {
     parts.push(
-      `<text x="${M.l + pw / 2}" y="${height - 10}" font-size="12" text-anchor="middle">${esc(xt)}</text>`,
+      `<text x="${M.l + pw / 2}" y="${top + ph + bottom - 10}" font-size="12" text-anchor="middle">${
+        esc(xt)
+      }</text>`,
     );
   }
   if (yt) {
     parts.push(
-      `<text x="16" y="${M.t + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${
-        M.t + ph / 2
+      `<text x="16" y="${top + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${
+        top + ph / 2
       })">${esc(yt)}</text>`,
     );
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">${
     parts.join("")
   }</svg>`;
+}
+
+/** A figure's picture as PNG: its SVG rasterised at `scale` (2: sharp on high-density screens). */
+export interface FigurePng {
+  png: Uint8Array;
+  /** Logical size in CSS pixels (the SVG's); the PNG holds `scale` times as many pixels per side. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Rasterises an SVG made by {@link renderSvg} (librsvg through sharp; text in DejaVu Sans through fontconfig).
+ *
+ * @example
+ * ```ts
+ * const { png, width } = await rasterizeSvg(await renderSvg(fig));
+ * ```
+ */
+export async function rasterizeSvg(svg: string, scale = 2): Promise<FigurePng> {
+  const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+  if (!m) throw new RangeError("rasterizeSvg: the SVG has no width and height");
+  const png = await sharp(new TextEncoder().encode(svg), { density: 72 * scale })
+    .flatten({ background: "#ffffff" })
+    .png({ compressionLevel: 9, palette: true, quality: 100, colours: 256 })
+    .toBuffer();
+  return { png: new Uint8Array(png), width: Math.round(Number(m[1])), height: Math.round(Number(m[2])) };
 }

@@ -82,7 +82,8 @@ async function run(row: AblationRow, using: AblationModels = models): Promise<vo
       ARI: p(r.region?.ari),
       "mIoU G→P": p(r.region?.miou_gp),
       CR: r.region!.cr.toFixed(2),
-      "region P": p(r.region?.precision),
+      "region P": p(r.region?.precision_all),
+      "region P (valid)": p(r.region?.precision_valid),
       "region R": p(r.region?.recall),
       "s/pair": (r.seconds / r.pairs).toFixed(2),
     };
@@ -206,7 +207,7 @@ for (const s of splits) {
 for (const s of splits) {
   const ok = ordered(s.name).filter((r) => r.status === "ok");
   await showPlot(barFigure([
-    { name: "region precision", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.precision) },
+    { name: "region precision", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.precision_all) },
     { name: "region recall", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.recall) },
     { name: "ARI", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.ari) },
   ], { title: `Region level, ${s.name}`, yTitle: "%" }));

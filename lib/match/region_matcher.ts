@@ -1,0 +1,264 @@
+/**
+ * Region-level matching (issue 10), read top to bottom:
+ * 1. describe every region of both drawings (`descriptors.ts`): the model's tokens pooled bilinearly inside its
+ *    mask, its neighbours' pooled tokens, and its geometry;
+ * 2. score every (reference, target) pair: descriptor and neighbourhood cosines minus position, area and shape
+ *    differences;
+ * 3. assign globally with a dustbin (`sinkhorn.ts`), so a region may have no counterpart;
+ * 4. fit a coarse affine alignment to the confident matches (`alignment.ts`) and score again with the aligned
+ *    positions (a few rounds);
+ * 5. read the matches off the plan: every target region's best reference region (several target regions may
+ *    share one: occlusion splits parts), every reference region's best target region, kept when their
+ *    probability reaches the threshold.
+ *
+ * Options follow LightGlue's `default_conf`: {@link MATCHER_DEFAULTS} merged with what the caller passes.
+ * Background regions (paper outside the figure) take no part: the caller paints them with the reference's
+ * background.
+ *
+ * @module
+ */
+import type { PairTokens } from "../model/similarity.ts";
+import { type AlignmentFit, type AlignmentOptions, applyAffine, fitAffineRansac, type PointPair } from "./alignment.ts";
+import {
+  descriptorCosine,
+  neighbourDescriptors,
+  poolRegionTokens,
+  type RegionGeometryFeatures,
+  regionGeometryFeatures,
+  type RegionSet,
+} from "./descriptors.ts";
+import type { RegionMatch } from "./matching.ts";
+import { sinkhorn } from "./sinkhorn.ts";
+
+/** Options of {@link matchRegionSets}. */
+export interface RegionMatcherOptions {
+  /** Weights of the score terms (score = feature + neighbour cosines - differences). */
+  weights: {
+    /** Cosine of the pooled token descriptors. */
+    feature: number;
+    /** Cosine of the neighbourhood descriptors. */
+    neighbour: number;
+    /** Distance between centroids in drawing-box units (after alignment: between predicted and actual). */
+    position: number;
+    /** |log area ratio|. */
+    area: number;
+    /** Mean |log ratio| of the two second-moment spreads. */
+    shape: number;
+  };
+  /** Scores are divided by this before the assignment (lower: sharper). */
+  temperature: number;
+  /** Dustbin score, on the score scale: a pair must score above it to beat "no counterpart". */
+  dustbin: number;
+  /** Sinkhorn iterations. */
+  iterations: number;
+  /** A pair is a match when its plan probability reaches this. */
+  threshold: number;
+  /** Alignment rounds after the first assignment (0: no alignment). */
+  alignRounds: number;
+  /** Matches used to fit the alignment: mutual best with probability at least this. */
+  alignMinProbability: number;
+  alignment: Partial<AlignmentOptions>;
+  /** Pool L2-normalised tokens (each patch's direction) rather than the raw ones. */
+  normalizeTokens: boolean;
+}
+
+/** Defaults (chosen on the validation splits data/val-clean and data/val-hand; see /work/notes/matching.md). */
+export const MATCHER_DEFAULTS: RegionMatcherOptions = {
+  weights: {
+    feature: 1, // the learned descriptor leads
+    neighbour: 0.5, // context separates look-alikes (left vs right eye)
+    position: 2, // 0.1 of the drawing off costs 0.2: pose changes between close frames are smaller
+    area: 0.15, // a 2x area change costs 0.1
+    shape: 0.15,
+  },
+  temperature: 0.1, // cosines of matching regions sit ~0.1-0.3 above non-matching ones
+  dustbin: 0.6, // a pair needs a combined score above ~0.6 to be preferred over "no counterpart"
+  iterations: 30,
+  threshold: 0.2, // SuperGlue's match threshold
+  alignRounds: 1,
+  alignMinProbability: 0.5,
+  alignment: {},
+  normalizeTokens: true,
+};
+
+/** Merges options over {@link MATCHER_DEFAULTS}. */
+export function matcherOptions(opts: Partial<RegionMatcherOptions> = {}): RegionMatcherOptions {
+  return {
+    ...MATCHER_DEFAULTS,
+    ...opts,
+    weights: { ...MATCHER_DEFAULTS.weights, ...opts.weights },
+    alignment: { ...MATCHER_DEFAULTS.alignment, ...opts.alignment },
+  };
+}
+
+/** What {@link matchRegionSets} returns. */
+export interface RegionMatcherResult {
+  /** Matches (direction `ba`: the target region chose it, `ab`: the reference region did, `both`). */
+  matches: RegionMatch[];
+  /** For every target region, the reference region whose colour it takes (0: background or none). */
+  colourSource: Int32Array;
+  /** Plan probabilities in the pipeline's layout: simAB[i * (countB + 1) + j], simBA[j * (countA + 1) + i]. */
+  simAB: Float32Array;
+  simBA: Float32Array;
+  /** The last alignment (identity when none was fitted). */
+  alignment: AlignmentFit;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}
+
+/** The regions that take part: non-background, non-empty. */
+function participants(set: RegionSet, g: RegionGeometryFeatures): number[] {
+  const ids: number[] = [];
+  for (let r = 1; r <= set.count; r++) if (set.background[r] !== 1 && g.area[r] > 0) ids.push(r);
+  return ids;
+}
+
+/**
+ * Region correspondences between a reference and a target region map, from the model's tokens of the pair.
+ *
+ * @param tokens `pairTokens` of the two drawings (a = reference, b = target)
+ * @example
+ * ```ts
+ * const t = await model.pairTokens(refLine, tgtLine);
+ * const r = matchRegionSets(refRegions, tgtRegions, t);
+ * r.colourSource[j]; // reference region that target region j takes its colour from
+ * ```
+ */
+export function matchRegionSets(
+  a: RegionSet,
+  b: RegionSet,
+  tokens: PairTokens,
+  opts: Partial<RegionMatcherOptions> = {},
+): RegionMatcherResult {
+  const o = matcherOptions(opts);
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = (timings[name] ?? 0) + now - t;
+    t = now;
+  };
+  const { dim, grid, patch } = tokens, N = grid * grid;
+  if (tokens.tokens.length !== 2 * N * dim) {
+    throw new RangeError(`matchRegionSets: ${tokens.tokens.length} token values for 2 x ${N} x ${dim}`);
+  }
+  // 1. Descriptors.
+  const fa = poolRegionTokens(a, tokens.tokens.subarray(0, N * dim), dim, grid, patch, tokens.boxA, o.normalizeTokens);
+  const fb = poolRegionTokens(b, tokens.tokens.subarray(N * dim), dim, grid, patch, tokens.boxB, o.normalizeTokens);
+  lap("descriptors");
+  const ga = regionGeometryFeatures(a), gb = regionGeometryFeatures(b);
+  lap("geometry");
+  const na = neighbourDescriptors(a, fa, dim), nb = neighbourDescriptors(b, fb, dim);
+  lap("neighbours");
+  const cosF = descriptorCosine(fa, a.count, fb, b.count, dim);
+  const cosN = descriptorCosine(na, a.count, nb, b.count, dim);
+  lap("cosines");
+  const ia = participants(a, ga), ib = participants(b, gb);
+  const m = ia.length, n = ib.length, cb = b.count + 1;
+  // 2-4. Score, assign, align, repeat.
+  const w = o.weights;
+  const base = new Float64Array(m * n); // everything but position
+  for (let p = 0; p < m; p++) {
+    const i = ia[p];
+    for (let q = 0; q < n; q++) {
+      const j = ib[q];
+      base[p * n + q] = w.feature * cosF[i * cb + j] + w.neighbour * cosN[i * cb + j] -
+        w.area * Math.abs(ga.logArea[i] - gb.logArea[j]) -
+        w.shape * 0.5 * (Math.abs(Math.log(ga.major[i] / gb.major[j])) + Math.abs(Math.log(ga.minor[i] / gb.minor[j])));
+    }
+  }
+  lap("scores");
+  let alignment: AlignmentFit = {
+    transform: [1, 0, 0, 0, 1, 0],
+    inliers: new Uint8Array(0),
+    support: 0,
+    fitted: false,
+  };
+  let P = new Float64Array((m + 1) * (n + 1));
+  const S = new Float64Array(m * n);
+  for (let round = 0; round <= o.alignRounds; round++) {
+    const tr = alignment.transform;
+    for (let q = 0; q < n; q++) {
+      const j = ib[q];
+      const [u, v] = applyAffine(tr, gb.cx[j], gb.cy[j]);
+      for (let p = 0; p < m; p++) {
+        const i = ia[p];
+        S[p * n + q] = (base[p * n + q] - w.position * Math.hypot(ga.cx[i] - u, ga.cy[i] - v) - o.dustbin) /
+          o.temperature;
+      }
+    }
+    lap("scores");
+    P = m > 0 && n > 0 ? sinkhorn(S, m, n, { alpha: 0, iterations: o.iterations }) : P;
+    lap("sinkhorn");
+    if (round === o.alignRounds || m === 0 || n === 0) break;
+    // Confident mutual matches fix the alignment (target box coords -> reference box coords).
+    const pairs: PointPair[] = [];
+    const { rowBest, colBest } = bests(P, m, n);
+    for (let p = 0; p < m; p++) {
+      const q = rowBest[p];
+      if (q < 0 || colBest[q] !== p || P[p * (n + 1) + q] < o.alignMinProbability) continue;
+      const i = ia[p], j = ib[q];
+      pairs.push({ x: gb.cx[j], y: gb.cy[j], u: ga.cx[i], v: ga.cy[i], w: Math.sqrt(ga.area[i] * gb.area[j]) });
+    }
+    const fit = fitAffineRansac(pairs, o.alignment);
+    lap("alignment");
+    if (!fit.fitted) break;
+    alignment = fit;
+  }
+  // 5. Matches and colour sources.
+  const { rowBest, colBest } = bests(P, m, n);
+  const ca = a.count + 1;
+  const simAB = new Float32Array(ca * cb).fill(NaN), simBA = new Float32Array(cb * ca).fill(NaN);
+  for (let p = 0; p < m; p++) {
+    for (let q = 0; q < n; q++) {
+      const v = P[p * (n + 1) + q];
+      simAB[ia[p] * cb + ib[q]] = v;
+      simBA[ib[q] * ca + ia[p]] = v;
+    }
+  }
+  const found = new Map<number, RegionMatch>();
+  const add = (p: number, q: number, dir: "ab" | "ba") => {
+    const i = ia[p], j = ib[q], key = i * cb + j, v = P[p * (n + 1) + q];
+    const prev = found.get(key);
+    if (prev) {
+      if (prev.direction !== dir) prev.direction = "both";
+      return;
+    }
+    found.set(key, { ref_region: i, tgt_region: j, score: v, score_ab: v, score_ba: v, direction: dir });
+  };
+  for (let p = 0; p < m; p++) {
+    const q = rowBest[p];
+    if (q >= 0 && P[p * (n + 1) + q] >= o.threshold) add(p, q, "ab");
+  }
+  const colourSource = new Int32Array(b.count + 1);
+  for (let q = 0; q < n; q++) {
+    const p = colBest[q];
+    if (p < 0) continue;
+    colourSource[ib[q]] = ia[p];
+    if (P[p * (n + 1) + q] >= o.threshold) add(p, q, "ba");
+  }
+  const matches = [...found.values()].sort((x, y) => x.ref_region - y.ref_region || x.tgt_region - y.tgt_region);
+  lap("readout");
+  return { matches, colourSource, simAB, simBA, alignment, timings };
+}
+
+/** Best column of each row and best row of each column of the plan's real part (-1: none). */
+function bests(P: Float64Array, m: number, n: number): { rowBest: Int32Array; colBest: Int32Array } {
+  const rowBest = new Int32Array(m).fill(-1), colBest = new Int32Array(n).fill(-1);
+  const colV = new Float64Array(n).fill(-1);
+  for (let p = 0; p < m; p++) {
+    let bv = -1;
+    for (let q = 0; q < n; q++) {
+      const v = P[p * (n + 1) + q];
+      if (v > bv) {
+        bv = v;
+        rowBest[p] = q;
+      }
+      if (v > colV[q]) {
+        colV[q] = v;
+        colBest[q] = p;
+      }
+    }
+  }
+  return { rowBest, colBest };
+}

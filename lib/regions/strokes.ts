@@ -1,0 +1,295 @@
+/**
+ * Regions from the strokes, at the drawing's own resolution: what a colourist's paint bucket would fill, with
+ * the gaps of open strokes closed, and nothing else cut.
+ *
+ * 1. Ink: grey below `inkThreshold` (anti-aliased grey ink and coloured shading lines, which `lib/image/io.ts`
+ *    turns into mid greys, are ink: they bound regions too).
+ * 2. Trapped-ball filling (`lines.ts`): balls of radius R, R-1, ..., 0 seed the regions they can reach without
+ *    passing a gap narrower than their diameter, and the seeds grow back into the margins in order of decreasing
+ *    distance to ink, so floods meet at the narrowest point of every gap. This closes gaps up to ~2R - 1 px,
+ *    but it also cuts every closed region at its necks narrower than that.
+ * 3. Gap or neck: every cut between two trapped-ball pieces runs through paper, so the pieces lie in one
+ *    flood-fill component. A cut is a closed *gap* when a stroke ends near it (an endpoint of the ink skeleton,
+ *    `skeleton.ts`, within `endpointReach` px of a cut pixel); otherwise both sides of the passage are strokes
+ *    that run on past it: a *neck* of one region, and the pieces are joined again. So a region whose outline is
+ *    closed comes out exactly as its flood fill, and only the gaps of open strokes are closed.
+ * 4. Specks of at most `speckPixels` paper pixels (holes in anti-aliased ink, dots between hatching) go to the
+ *    region next to them; everything larger is kept, however small (irises, highlights).
+ * 5. Ink pixels carry the region they border (the flood's order: nearest paper first).
+ * 6. Background: the regions holding the image border's paper (`background.ts`).
+ *
+ * Every region is flagged `closed` when no stroke ends next to it and it is its flood-fill component whole: the
+ * learned similarity may join regions that share a `component` (split at a closed gap) and split regions that
+ * are not closed (leaked through a gap too wide), but never touch a closed one.
+ *
+ * @module
+ */
+import type { GrayImage } from "../image/types.ts";
+import { BACKGROUND_DEFAULTS, type BackgroundOptions, borderRegions } from "./background.ts";
+import { LINE_REGION_DEFAULTS, lineRegions } from "./lines.ts";
+import { scratchInt32, scratchUint8 } from "./scratch.ts";
+import { strokeEndpoints } from "./skeleton.ts";
+import { UnionFind } from "./union_find.ts";
+
+/** Options of {@link strokeRegions}. */
+export interface StrokeOptions {
+  /** Grey values below this are ink. */
+  inkThreshold: number;
+  /** Largest trapped ball radius in pixels: closes gaps up to about 2r - 1 px. */
+  maxRadius: number;
+  /** A ball seed at radius r needs a pixel at least r + minDepth from ink. */
+  minDepth: number;
+  /** A cut between two pieces is a gap when a stroke endpoint lies within this many px of it. */
+  endpointReach: number;
+  /** Paper regions of at most this many pixels are specks and join their neighbour. */
+  speckPixels: number;
+  background: BackgroundOptions;
+}
+
+/** Defaults (chosen on data/val-clean and data/val-hand; see /work/notes/regions.md for the measurements). */
+export const STROKE_DEFAULTS: StrokeOptions = {
+  inkThreshold: LINE_REGION_DEFAULTS.inkThreshold, // 160: anti-aliased and coloured lines are ink, paper noise not
+  maxRadius: 8, // closes gaps up to ~15 px; necks cut by it are rejoined (step 3). val-hand ARI: 3 -> 0.30, 4 -> 0.45, 6 -> 0.74, 8 -> 0.80, 11 -> 0.80
+  minDepth: 1, // a sub-pixel bump along a thin strip is not a region of its own
+  endpointReach: 5, // val-hand ARI 2 -> 0.72, 4 -> 0.80, 5 -> 0.81; a skeleton tip sits about half a stroke width inside the stroke end, beside the cut's end
+  speckPixels: 0, // keep every enclosed pocket: ground truth (generated and PBC) has segments of 1-3 px; val-hand
+  // mIoU G->P 0.68 with 0, 0.57 with 1, 0.50 with 3
+  background: BACKGROUND_DEFAULTS,
+};
+
+/** Regions of one drawing (see the module doc). */
+export interface StrokeRegions {
+  width: number;
+  height: number;
+  /** Region id of every pixel, 1..count (ink pixels included: the region they border). */
+  labels: Int32Array;
+  count: number;
+  /** 1 for background regions, [count + 1]. */
+  background: Uint8Array;
+  /** 1 where the pixel is ink (own array). */
+  ink: Uint8Array;
+  inkPixels: number;
+  /** Paper (non-ink) pixels per region, [count + 1]. */
+  sizes: Int32Array;
+  /** Flood-fill component (4-connected paper, 1..) of each region, [count + 1]: equal = split at a closed gap. */
+  component: Int32Array;
+  /** 1 when the region is a whole flood-fill component with no stroke ending next to it, [count + 1]. */
+  closed: Uint8Array;
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+}
+
+/**
+ * The regions of a line drawing, at its own resolution.
+ *
+ * @example
+ * ```ts
+ * const r = strokeRegions(await readGray("line.png"));
+ * r.labels; // Int32Array(w * h), ids 1..r.count; r.background[id] === 1 for the paper around the figure
+ * ```
+ */
+export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}): StrokeRegions {
+  const o: StrokeOptions = { ...STROKE_DEFAULTS, ...opts, background: { ...STROKE_DEFAULTS.background, ...opts.background } };
+  const W = line.width, H = line.height, n = W * H;
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (k: string) => {
+    const now = performance.now();
+    timings[k] = now - t;
+    t = now;
+  };
+  const ink = new Uint8Array(n);
+  // 2. Trapped-ball pieces (every pixel labelled, ink included).
+  const tb = lineRegions(
+    line,
+    { inkThreshold: o.inkThreshold, maxRadius: o.maxRadius, minDepth: o.minDepth },
+    scratchInt32("strokes.tb", n),
+    ink,
+  );
+  lap("trappedBall");
+  const labels = new Int32Array(n);
+  if (tb.inkPixels === 0 || tb.inkPixels === n) {
+    labels.fill(1);
+    return {
+      width: W,
+      height: H,
+      labels,
+      count: 1,
+      background: Uint8Array.of(0, 1),
+      ink,
+      inkPixels: tb.inkPixels,
+      sizes: Int32Array.of(0, n - tb.inkPixels),
+      component: Int32Array.of(0, 1),
+      closed: Uint8Array.of(0, 1),
+      timings,
+    };
+  }
+  const pc = tb.count, tl = tb.labels;
+  // 3. Cuts: 4-neighbouring paper pixels of different pieces, grouped by piece pair.
+  const cutPix: number[] = [], cutKey: number[] = [];
+  const size = new Int32Array(pc + 1), first = new Int32Array(pc + 1).fill(-1);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      const p = row + x;
+      if (ink[p]) continue;
+      const a = tl[p];
+      size[a]++;
+      if (first[a] < 0) first[a] = p;
+      if (x + 1 < W && !ink[p + 1] && tl[p + 1] !== a) {
+        const b = tl[p + 1];
+        cutPix.push(p, p + 1);
+        cutKey.push(a < b ? a * (pc + 1) + b : b * (pc + 1) + a, a < b ? a * (pc + 1) + b : b * (pc + 1) + a);
+      }
+      if (y + 1 < H && !ink[p + W] && tl[p + W] !== a) {
+        const b = tl[p + W];
+        cutPix.push(p, p + W);
+        cutKey.push(a < b ? a * (pc + 1) + b : b * (pc + 1) + a, a < b ? a * (pc + 1) + b : b * (pc + 1) + a);
+      }
+    }
+  }
+  lap("cuts");
+  const comp = new UnionFind(pc + 1), merged = new UnionFind(pc + 1);
+  let endpointMask: Uint8Array | null = null;
+  let points: Int32Array = new Int32Array(0);
+  if (cutPix.length > 0) {
+    const sk = strokeEndpoints(ink, W, H, scratchUint8("strokes.skeleton", n));
+    points = sk.points;
+    endpointMask = scratchUint8("strokes.endpoints", n, 0);
+    for (const p of points) endpointMask[p] = 1;
+    lap("endpoints");
+    // Per piece pair: is any of its cut pixels within reach of an endpoint?
+    const gap = new Map<number, boolean>();
+    const reach = Math.max(0, Math.round(o.endpointReach)), r2 = o.endpointReach * o.endpointReach;
+    for (let k = 0; k < cutPix.length; k++) {
+      const key = cutKey[k];
+      if (gap.get(key) === true) continue;
+      const p = cutPix[k];
+      const py = (p / W) | 0, px = p - py * W;
+      let hit = false;
+      const y0 = Math.max(0, py - reach), y1 = Math.min(H - 1, py + reach);
+      const x0 = Math.max(0, px - reach), x1 = Math.min(W - 1, px + reach);
+      for (let y = y0; y <= y1 && !hit; y++) {
+        const dy = y - py;
+        for (let x = x0; x <= x1; x++) {
+          const dx = x - px;
+          if (endpointMask[y * W + x] && dx * dx + dy * dy <= r2) {
+            hit = true;
+            break;
+          }
+        }
+      }
+      gap.set(key, hit);
+    }
+    for (const [key, isGap] of gap) {
+      const a = Math.floor(key / (pc + 1)), b = key - a * (pc + 1);
+      comp.union(a, b);
+      if (!isGap) merged.union(a, b);
+    }
+    lap("gaps");
+  }
+  // 4. Final regions: merged pieces, specks dropped, numbered by first paper pixel.
+  const groupSize = new Int32Array(pc + 1), groupFirst = new Int32Array(pc + 1).fill(n);
+  for (let a = 1; a <= pc; a++) {
+    const g = merged.find(a);
+    groupSize[g] += size[a];
+    if (first[a] >= 0 && first[a] < groupFirst[g]) groupFirst[g] = first[a];
+  }
+  const roots: number[] = [];
+  for (let a = 1; a <= pc; a++) {
+    if (merged.find(a) === a && groupSize[a] > o.speckPixels) roots.push(a);
+  }
+  roots.sort((a, b) => groupFirst[a] - groupFirst[b]);
+  const idOfRoot = new Int32Array(pc + 1);
+  roots.forEach((r, k) => idOfRoot[r] = k + 1);
+  let count = roots.length;
+  const idOfPiece = new Int32Array(pc + 1);
+  for (let a = 1; a <= pc; a++) idOfPiece[a] = idOfRoot[merged.find(a)];
+  if (count === 0) {
+    // Only specks: the largest piece group stands for the drawing.
+    let best = 1;
+    for (let a = 1; a <= pc; a++) if (groupSize[merged.find(a)] > groupSize[merged.find(best)]) best = a;
+    for (let a = 1; a <= pc; a++) idOfPiece[a] = merged.find(a) === merged.find(best) ? 1 : 0;
+    count = 1;
+  }
+  let dropped = 0;
+  for (let i = 0; i < n; i++) {
+    const id = idOfPiece[tl[i]];
+    labels[i] = id;
+    if (id === 0) dropped++;
+  }
+  if (dropped > 0) fillFromNeighbours(labels, W, H);
+  lap("relabel");
+  const sizes = new Int32Array(count + 1);
+  for (let i = 0; i < n; i++) if (!ink[i]) sizes[labels[i]]++;
+  const component = new Int32Array(count + 1);
+  const compId = new Int32Array(pc + 1);
+  let nComp = 0;
+  for (const r of roots) {
+    const c = comp.find(r);
+    if (compId[c] === 0) compId[c] = ++nComp;
+    component[idOfRoot[r]] = compId[c];
+  }
+  if (roots.length === 0) component[1] = 1;
+  // Closed: alone in its component and no endpoint next to it.
+  const perComp = new Int32Array(nComp + 2);
+  for (let r = 1; r <= count; r++) perComp[component[r]]++;
+  const closed = new Uint8Array(count + 1);
+  for (let r = 1; r <= count; r++) closed[r] = perComp[component[r]] === 1 ? 1 : 0;
+  if (points.length === 0 && cutPix.length === 0) {
+    const sk = strokeEndpoints(ink, W, H, scratchUint8("strokes.skeleton", n));
+    points = sk.points;
+  }
+  const reach = Math.max(1, Math.round(o.endpointReach));
+  for (const p of points) {
+    const py = (p / W) | 0, px = p - py * W;
+    for (let y = Math.max(0, py - reach); y <= Math.min(H - 1, py + reach); y++) {
+      for (let x = Math.max(0, px - reach); x <= Math.min(W - 1, px + reach); x++) {
+        const q = y * W + x;
+        if (!ink[q]) closed[labels[q]] = 0;
+      }
+    }
+  }
+  lap("closed");
+  const background = borderRegions(labels, count, W, H, ink, o.background);
+  lap("background");
+  return {
+    width: W,
+    height: H,
+    labels,
+    count,
+    background,
+    ink,
+    inkPixels: tb.inkPixels,
+    sizes,
+    component,
+    closed,
+    timings,
+  };
+}
+
+/**
+ * Gives every 0 pixel the label of the nearest labelled pixel (4-neighbour breadth-first growth from all
+ * labelled pixels at once, raster order breaking ties), in place.
+ */
+function fillFromNeighbours(labels: Int32Array, W: number, H: number): void {
+  const n = W * H;
+  const queue = scratchInt32("strokes.queue", n);
+  let head = 0, tail = 0;
+  for (let p = 0; p < n; p++) {
+    if (labels[p] === 0) continue;
+    const y = (p / W) | 0, x = p - y * W;
+    if (
+      (x > 0 && labels[p - 1] === 0) || (x < W - 1 && labels[p + 1] === 0) ||
+      (y > 0 && labels[p - W] === 0) || (y < H - 1 && labels[p + W] === 0)
+    ) queue[tail++] = p;
+  }
+  while (head < tail) {
+    const p = queue[head++], id = labels[p];
+    const y = (p / W) | 0, x = p - y * W;
+    if (x > 0 && labels[p - 1] === 0) labels[queue[tail++] = p - 1] = id;
+    if (x < W - 1 && labels[p + 1] === 0) labels[queue[tail++] = p + 1] = id;
+    if (y > 0 && labels[p - W] === 0) labels[queue[tail++] = p - W] = id;
+    if (y < H - 1 && labels[p + W] === 0) labels[queue[tail++] = p + W] = id;
+  }
+}
