@@ -11,8 +11,9 @@
  *   `generate` (procedural data: `generate.generateDataset`) and `annotate` (labels from coloured frames:
  *   `annotate.annotateDataset`).
  *
- * Two names exist in two stages; the flat one is the pipeline's: `RegionMatch` is lib/match's (a matcher's
- * output; lib/eval's `RegionMatch` is the subset its metrics read, reachable as `EvalRegionMatch`).
+ * Names that exist in two stages resolve to the earlier stage's: `RegionMatch` is lib/match's (a matcher's
+ * output; lib/eval's is the subset its metrics read, reachable as `EvalRegionMatch`), `strokeRegions` is
+ * lib/regions'. `deno task check` fails on a new clash, so it gets resolved here when it appears.
  *
  * @example
  * ```ts
@@ -38,3 +39,4 @@ export * as generate from "./generate/mod.ts";
 export * as annotate from "./annotate/mod.ts";
 export type { RegionMatch } from "./match/matching.ts";
 export type { RegionMatch as EvalRegionMatch } from "./eval/region_matching.ts";
+export { strokeRegions } from "./regions/strokes.ts";

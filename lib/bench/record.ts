@@ -109,6 +109,21 @@ export function commandLine(task: string, argv: readonly string[]): string {
   return ["deno", "task", task, ...argv.map((a) => quote(rel(a)))].join(" ");
 }
 
+/**
+ * The default file of a record, `experiments/bench/<name>.json`.
+ *
+ * @example
+ * ```ts
+ * recordPath("train"); // ".../experiments/bench/train.json"
+ * ```
+ */
+export function recordPath(name: string): string {
+  if (!/^[\w.-]+$/.test(name)) {
+    throw new RangeError(`bench record name ${JSON.stringify(name)}: letters, digits, . _ - only`);
+  }
+  return path.join(BENCH_RECORD_DIR, `${name}.json`);
+}
+
 /** Options of {@link writeBenchRecord}. */
 export interface RecordOptions {
   /** The file; default `experiments/bench/<name>.json`. */
@@ -135,10 +150,7 @@ export async function writeBenchRecord(
   figures: unknown,
   opts: RecordOptions = {},
 ): Promise<string> {
-  if (!/^[\w.-]+$/.test(name)) {
-    throw new RangeError(`bench record name ${JSON.stringify(name)}: letters, digits, . _ - only`);
-  }
-  const file = opts.file ?? path.join(BENCH_RECORD_DIR, `${name}.json`);
+  const file = opts.file ?? recordPath(name);
   await guardOutput(file, { force: opts.force });
   const rec: BenchRecord = {
     bench: name,

@@ -32,6 +32,7 @@ import {
   type LoadedModel,
   loadEvalModel,
   pairsFrom,
+  thresholdsFrom,
   weightsFrom,
 } from "./evaluate.ts";
 
@@ -40,6 +41,7 @@ const SPEC = {
   summary:
     "every baseline and ablation as a row of one table (flood fill, the paper's pipeline and its knobs, oracle)",
   usage: "deno task ablate --data ROOT --out DIR [--limit N] [--rows a,b,...] [--weights W] " +
+    "[--merge-threshold 0.72] [--match-threshold 0.6] " +
     "[--weights-m0 W] [--weights-auto W] [--weights-exact W] [--force]",
   options: {
     ...EVAL_OPTIONS,
@@ -80,7 +82,8 @@ async function ablateCommand(argv: string[]): Promise<void> {
   const root = str(args, "data", true);
   const out = str(args, "out", true);
   const force = Boolean(args.values.force);
-  const rows = selectRows(str(args, "rows"));
+  // --merge-threshold / --match-threshold apply to every row (under a row's own setting, if it has one).
+  const rows = selectRows(str(args, "rows")).map((r) => ({ ...r, match: thresholdsFrom(args, r.match) }));
   await guardOutput(out, { force });
   const { pairs, limit, total } = await pairsFrom(args, root);
   const backend = str(args, "backend") ?? "auto";
@@ -112,9 +115,9 @@ async function ablateCommand(argv: string[]): Promise<void> {
             ? `${r.id}: skipped (${r.note})`
             : `${r.id}: ${r.seconds.toFixed(1)} s, ARI ${(100 * r.region!.ari).toFixed(1)}, region P ${
               (100 * r.region!.precision_all).toFixed(1)
-            } (valid ${(100 * r.region!.precision_valid).toFixed(1)}) R ${(100 * r.region!.recall).toFixed(1)}${
-              r.patch ? `, patch AP ${(100 * r.patch.ap).toFixed(1)}` : ""
-            }`,
+            } (valid ${(100 * r.region!.precision_valid).toFixed(1)}) R ${
+              (100 * r.region!.recall).toFixed(1)
+            }${r.patch ? `, patch AP ${(100 * r.patch.ap).toFixed(1)}` : ""}`,
         ),
     });
     const seconds = (performance.now() - t0) / 1000;

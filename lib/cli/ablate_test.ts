@@ -65,8 +65,20 @@ Deno.test("ablate CLI: rows on a generated dataset, skipped rows with notes, sam
     const m = JSON.parse(await Deno.readTextFile(path.join(ev, "metrics.json")));
     const mean = (k: string) => (m.region.intra_a[k] + m.region.intra_b[k]) / 2;
     assertEquals(
-      [by.oracle.region.ari, by.oracle.region.miou_gp, by.oracle.region.precision_valid, by.oracle.region.precision_all, by.oracle.region.recall],
-      [mean("ari"), mean("miou_gp"), m.region.cross.precision_valid, m.region.cross.precision_all, m.region.cross.recall],
+      [
+        by.oracle.region.ari,
+        by.oracle.region.miou_gp,
+        by.oracle.region.precision_valid,
+        by.oracle.region.precision_all,
+        by.oracle.region.recall,
+      ],
+      [
+        mean("ari"),
+        mean("miou_gp"),
+        m.region.cross.precision_valid,
+        m.region.cross.precision_all,
+        m.region.cross.recall,
+      ],
     );
 
     // Errors: one line each.

@@ -1,24 +1,23 @@
 /**
  * `deno task bench:colorize`: colourisation measured as PaintBucket measures it, over a PBC-layout dataset's
  * pairs: each target drawing filled from its reference's colour frame (`gt/`) by every method (lib/eval's
- * `evaluateColorization`: ours in `patches` and `hybrid` region modes, the oracle, flood fill), scored against
- * the target's true colour frame with pixel accuracy (non-stroke pixels) and region accuracy (true colour
- * regions).
+ * `evaluateColorization`: ours in `patches` and `hybrid` region modes, the oracle, flood fill, and the
+ * copy-in-place and all-white baselines), scored against the target's true colour frame with pixel and region
+ * accuracy over the foreground (BasicPBC's `pix_acc_wobg`; the headline) and with the background.
  *
- * Prints a markdown table (method | pairs | pixel accuracy | region accuracy | s/pair: means over the pairs)
- * and, last, one JSON line of the figures. The model is `--weights DIR`, else the shipped model when it is
+ * Prints a markdown table (lib/bench's `colorizeTable`) and, last, one JSON line of the figures; `--record`
+ * also writes them to `experiments/bench/colorize-<dataset>.json` with date, machine and command. The model is `--weights DIR`, else the shipped model when it is
  * there; without one only the oracle and flood fill run, with a note. `--limit` (default 60) spreads the pairs
  * over the list, as `deno task ablate` does.
  *
  * @module
  */
-import {
-  type ColorizationEval,
-  type ColorizationSummary,
-  evaluateColorization,
-} from "../eval/colorization.ts";
+import { colorizeReport, colorizeTable } from "../bench/colorize_report.ts";
+import { commandLine, loadAverage, recordName, recordPath, writeBenchRecord } from "../bench/record.ts";
+import { evaluateColorization } from "../eval/colorization.ts";
 import { DEFAULT_WEIGHTS, type LoadedModel, loadEvalModel } from "../eval/shipped.ts";
 import { parseCommand, runMain, str } from "../util/cli.ts";
+import { guardOutput } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
 import { pairsFrom, weightsFrom } from "./evaluate.ts";
 
@@ -52,66 +51,30 @@ const SPEC = {
       help: "tfjs backend: auto, tensorflow, wasm or cpu",
       default: "auto",
     },
+    record: {
+      type: "boolean" as const,
+      help: "also write the figures to experiments/bench/colorize-<dataset>.json (date, machine, command)",
+    },
+    force: { type: "boolean" as const, help: "with --record: replace an existing record" },
   },
   examples: [
     "deno task bench:colorize --data data/test-clean",
     "deno task bench:colorize --data data/test-hand --limit 0 --weights experiments/small-v1",
+    "deno task bench:colorize --data data/test-clean --record",
   ],
 };
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-/**
- * The markdown table of a run: one row per method, means over the pairs it ran on.
- *
- * @example
- * ```ts
- * console.log(colorizeTable(result.methods));
- * // | method | pairs | pixel accuracy | region accuracy | s/pair |
- * ```
- */
-export function colorizeTable(methods: readonly ColorizationSummary[]): string {
-  return [
-    "| method | pairs | pixel accuracy | region accuracy | s/pair |",
-    "|---|---:|---:|---:|---:|",
-    ...methods.map((m) =>
-      `| ${m.name} | ${m.pairs} | ${pct(m.pixel_accuracy)} | ${pct(m.region_accuracy)} | ${
-        m.seconds_per_pair.toFixed(2)
-      } |`
-    ),
-  ].join("\n");
-}
-
-/**
- * The benchmark's last line: data, pairs, weights (null: none), and by method its mean pixel and region
- * accuracy (fractions, 4 decimals) and seconds per pair.
- *
- * @example
- * ```ts
- * console.log(JSON.stringify(colorizeReport("data/test-clean", result, null)));
- * ```
- */
-export function colorizeReport(data: string, r: ColorizationEval, weights: string | null) {
-  const round = (x: number, d: number) => +x.toFixed(d);
-  return {
-    bench: "colorize",
-    data,
-    pairs: r.perPair.length,
-    weights,
-    methods: Object.fromEntries(
-      r.methods.map((m) => [m.name, {
-        pixel_accuracy: round(m.pixel_accuracy, 4),
-        region_accuracy: round(m.region_accuracy, 4),
-        s_per_pair: round(m.seconds_per_pair, 3),
-      }]),
-    ),
-  };
-}
-
 async function benchColorizeCommand(argv: string[]): Promise<void> {
   const args = parseCommand(argv, SPEC);
+  const loadStart = loadAverage();
   const root = str(args, "data", true);
   const { pairs, total } = await pairsFrom(args, root);
+  // A record that would be refused is refused before the run, not after it.
+  if (args.values.record) {
+    await guardOutput(recordPath(recordName("colorize", root)), { force: !!args.values.force });
+  }
   const weights = weightsFrom(args);
   const noModel = `no model: pass --weights DIR (the shipped model ${DEFAULT_WEIGHTS} is not there yet); ` +
     "only the oracle and flood fill run";
@@ -125,19 +88,30 @@ async function benchColorizeCommand(argv: string[]): Promise<void> {
       onPair: (rec) =>
         bar.tick(
           1,
-          Object.entries(rec.methods).map(([k, v]) => `${k} ${pct(v.pixel_accuracy)}`).join(", "),
+          Object.entries(rec.methods).map(([k, v]) => `${k} ${pct(v.pixel_accuracy_fg)}`).join(", "),
         ),
     });
     await bar.done();
     console.log(
       `\n${pairs.length} of ${total} pairs of ${root}; ${weights ? `model ${weights}` : noModel}. ` +
-        "Means over the pairs: pixel accuracy over the target's non-stroke pixels, region accuracy over its " +
-        "true colour regions (PaintBucket's); s/pair: similarity (the model's forward counted in each ours " +
-        "row), regions, matching and painting.\n",
+        "Means over the pairs. fg: over the target's foreground (non-stroke pixels whose true colour is not the " +
+        "background's: BasicPBC's pix_acc_wobg; true colour regions other than the background); with bg: over " +
+        "every non-stroke pixel / true colour region (an all-white answer scores the background's share there). " +
+        "s/pair: similarity (the model's forward counted in each ours row), regions, matching and painting.\n",
     );
     console.log(colorizeTable(r.methods));
     console.log("");
-    console.log(JSON.stringify(colorizeReport(root, r, weights)));
+    const report = colorizeReport(root, r, weights);
+    if (args.values.record) {
+      const file = await writeBenchRecord(
+        recordName("colorize", root),
+        commandLine("bench:colorize", argv),
+        report,
+        { force: !!args.values.force, loadStart },
+      );
+      console.log(`recorded ${file}`);
+    }
+    console.log(JSON.stringify(report));
   } finally {
     loaded?.model.dispose();
   }

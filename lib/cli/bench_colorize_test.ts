@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { assert, assertEquals } from "../testing/asserts.ts";
 import { REPO_ROOT } from "../util/paths.ts";
-import { colorizeReport, colorizeTable } from "./bench_colorize.ts";
+import { COLORIZE_METHODS } from "../eval/colorization.ts";
 import { fixture } from "./evaluate_fixture.ts";
 
 /** Runs the command in a child process (`env` added to the parent's). */
@@ -25,8 +25,8 @@ Deno.test("bench:colorize CLI: table and JSON line on a generated dataset; no mo
     const { data, weights } = await fixture(tmp);
     const r = await bench(["--data", data, "--limit", "2", "--weights", weights, "--backend", "cpu"]);
     assertEquals(r.code, 0, r.stderr);
-    const names = ["ours (patches)", "ours (hybrid)", "oracle (patches)", "flood fill"];
-    assert(r.stdout.includes("| method | pairs | pixel accuracy | region accuracy | s/pair |"), r.stdout);
+    const names = [...COLORIZE_METHODS];
+    assert(r.stdout.includes("| method | pairs | pixel acc. (fg) | region acc. (fg) |"), r.stdout);
     for (const n of names) assert(r.stdout.includes(`| ${n} | 2 | `), `${n}: ${r.stdout}`);
     assert(r.stdout.includes(`2 of 3 pairs of ${data}; model ${weights}.`), r.stdout);
     const j = lastJson(r.stdout);
@@ -34,19 +34,23 @@ Deno.test("bench:colorize CLI: table and JSON line on a generated dataset; no mo
     assertEquals([j.bench, j.data, j.pairs, j.weights], ["colorize", data, 2, weights]);
     assertEquals(Object.keys(j.methods), names);
     for (const n of names) {
-      assertEquals(Object.keys(j.methods[n]), ["pixel_accuracy", "region_accuracy", "s_per_pair"]);
-      assert(j.methods[n].pixel_accuracy >= 0 && j.methods[n].pixel_accuracy <= 1, n);
+      assertEquals(Object.keys(j.methods[n]), [
+        "pixel_accuracy_fg",
+        "region_accuracy_fg",
+        "pixel_accuracy_with_bg",
+        "region_accuracy_with_bg",
+        "s_per_pair",
+      ]);
+      assert(j.methods[n].pixel_accuracy_fg >= 0 && j.methods[n].pixel_accuracy_fg <= 1, n);
     }
+    assertEquals(j.methods["all white"].pixel_accuracy_fg, 0);
 
     // No model (none given, none shipped): the oracle and flood fill only, with a note.
     const nm = await bench(["--data", data, "--limit", "1"], { MANGAMATCH_WEIGHTS: "none" });
     assertEquals(nm.code, 0, nm.stderr);
     assert(nm.stderr.startsWith("no model: pass --weights DIR"), nm.stderr);
     const jn = lastJson(nm.stdout);
-    assertEquals([jn.pairs, jn.weights, Object.keys(jn.methods)], [1, null, [
-      "oracle (patches)",
-      "flood fill",
-    ]]);
+    assertEquals([jn.pairs, jn.weights, Object.keys(jn.methods)], [1, null, COLORIZE_METHODS.slice(2)]);
 
     // Bad input: one error line naming the path.
     const missing = path.join(tmp, "nope");
@@ -66,25 +70,4 @@ Deno.test("bench:colorize CLI: table and JSON line on a generated dataset; no mo
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
-});
-
-Deno.test("colorizeTable and colorizeReport: percentages in the table, rounded fractions in the JSON", () => {
-  const r = {
-    methods: [{
-      name: "flood fill" as const,
-      pairs: 3,
-      pixel_accuracy: 0.81234,
-      region_accuracy: 0.5,
-      seconds_per_pair: 0.12345,
-    }],
-    perPair: [],
-  };
-  assertEquals(colorizeTable(r.methods).split("\n")[2], "| flood fill | 3 | 81.2% | 50.0% | 0.12 |");
-  assertEquals(colorizeReport("d", r, null), {
-    bench: "colorize",
-    data: "d",
-    pairs: 0,
-    weights: null,
-    methods: { "flood fill": { pixel_accuracy: 0.8123, region_accuracy: 0.5, s_per_pair: 0.123 } },
-  });
 });

@@ -14,10 +14,12 @@
  */
 import * as path from "node:path";
 import { resolvePairs } from "../data/pairs.ts";
+import { MATCHING_DEFAULTS } from "../match/matching.ts";
 import type { MatchPairOptions } from "../match/pipeline.ts";
+import { PATCH_MERGE_DEFAULTS } from "../regions/patch_merge.ts";
 import { SMALL } from "../model/config.ts";
 import type { ScoreKind } from "../model/similarity.ts";
-import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
+import { REGION_DEFAULTS, REGION_MODES, type RegionMode } from "../regions/segment.ts";
 import {
   floodFillMethod,
   type Method,
@@ -53,14 +55,43 @@ export const EVAL_OPTIONS = {
   },
   backend: { type: "string" as const, help: "tfjs backend: auto, tensorflow, wasm or cpu", default: "auto" },
   force: { type: "boolean" as const, help: "overwrite an existing output folder" },
+  "merge-threshold": {
+    type: "string" as const,
+    help: "patch merging (and hybrid grouping): both directed similarities at least this, sigmoid scale",
+    default: String(PATCH_MERGE_DEFAULTS.threshold),
+  },
+  "match-threshold": {
+    type: "string" as const,
+    help: "region matching: a partner's region similarity at least this, sigmoid scale",
+    default: String(MATCHING_DEFAULTS.threshold),
+  },
 };
+
+/**
+ * The pipeline options of `--merge-threshold` and `--match-threshold` (the release's 0.72 and 0.6 by default),
+ * laid over a row's or a run's own options (`over` wins where it sets a field).
+ */
+export function thresholdsFrom(args: ParsedArgs, over: Partial<MatchPairOptions> = {}): Partial<MatchPairOptions> {
+  const merge = num(args, "merge-threshold", { def: PATCH_MERGE_DEFAULTS.threshold, min: 0, max: 1 });
+  const match = num(args, "match-threshold", { def: MATCHING_DEFAULTS.threshold, min: 0, max: 1 });
+  return {
+    ...over,
+    region: {
+      ...over.region,
+      merge: { ...PATCH_MERGE_DEFAULTS, threshold: merge, ...over.region?.merge },
+      hybrid: { ...REGION_DEFAULTS.hybrid, threshold: merge, ...over.region?.hybrid },
+    },
+    matching: { ...MATCHING_DEFAULTS, threshold: match, ...over.matching },
+  };
+}
 
 const SPEC = {
   name: "evaluate",
   summary: "patch- and region-level metrics of a method on a dataset (the paper's Tables 1 and 2)",
   usage:
     "deno task evaluate --data ROOT --out DIR [--pairs CSV] [--weights W] [--method model|oracle|floodfill] " +
-    "[--regions patches|lines|hybrid] [--score sigmoid|softmax] [--patch 16|32] [--limit N] [--force]",
+    "[--regions patches|lines|hybrid] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
+    "[--merge-threshold 0.72] [--match-threshold 0.6] [--force]",
   options: {
     ...EVAL_OPTIONS,
     method: {
@@ -182,12 +213,12 @@ async function evaluateCommand(argv: string[]): Promise<void> {
   const patch = num(args, "patch", { def: 16, min: 1, integer: true });
   await guardOutput(out, { force });
   const { pairs, limit, total } = await pairsFrom(args, root);
-  const match: Partial<MatchPairOptions> = {
+  const match: Partial<MatchPairOptions> = thresholdsFrom(args, {
     regions,
     score,
     edgeAwareMerge: !args.values["no-edge-merge"],
     watershed: !args.values["no-watershed"],
-  };
+  });
   let loaded: LoadedModel | null = null;
   const run: RunInfo = {
     method,

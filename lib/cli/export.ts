@@ -38,7 +38,8 @@ export async function exportCommand(args: string[]): Promise<void> {
       },
       format: {
         type: "string",
-        help: "tfjs (model.json + weights.bin, the default) or safetensors (torch names, lib/model/WEIGHTS.md)",
+        help:
+          "tfjs (model.json + weights.bin, the default) or safetensors (torch names, lib/model/WEIGHTS.md)",
       },
       force: { type: "boolean", help: "overwrite an existing model.json (model.safetensors) in --out" },
     },

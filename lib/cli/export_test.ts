@@ -22,20 +22,29 @@ const PY = pythonInterpreter();
 const NUMPY = await pythonHas(PY, "numpy");
 const TORCH = NUMPY.ok ? await pythonHas(PY, "torch") : { ok: false, reason: "numpy missing" };
 const CI = Deno.env.get("CI") === "true";
-if (!NUMPY.ok) console.log(`numpy check ${CI ? "REQUIRED in CI but unavailable" : "skipped"}: ${NUMPY.reason}`);
+if (!NUMPY.ok) {
+  console.log(`numpy check ${CI ? "REQUIRED in CI but unavailable" : "skipped"}: ${NUMPY.reason}`);
+}
 if (!TORCH.ok) console.log(`torch check skipped: ${TORCH.reason}`);
 
 Deno.test({
-  name: "export --format safetensors: the shipped model, loaded back and in the numpy/torch references (1e-4)",
+  name:
+    "export --format safetensors: the shipped model, loaded back and in the numpy/torch references (1e-4)",
   ignore: !NUMPY.ok && !CI,
   fn: async () => {
-    assert(NUMPY.ok, `CI needs numpy for the reference check (apt-get install python3-numpy): ${NUMPY.reason}`);
+    assert(
+      NUMPY.ok,
+      `CI needs numpy for the reference check (apt-get install python3-numpy): ${NUMPY.reason}`,
+    );
     const tmp = await Deno.makeTempDir({ prefix: "mm-export-" });
     try {
       const out = path.join(tmp, "st");
       const r = await runCli("export.ts", ["--from", SHIPPED, "--out", out, "--format", "safetensors"]);
       assertEquals(r.code, 0, r.stderr);
-      assert(r.stdout.includes(`wrote ${path.join(out, "model.safetensors")} (small, input 256, 101 tensors)`), r.stdout);
+      assert(
+        r.stdout.includes(`wrote ${path.join(out, "model.safetensors")} (small, input 256, 101 tensors)`),
+        r.stdout,
+      );
       const ours = await loadModel(SHIPPED), back = await loadModel(out);
       const { a, b } = renderPair({ size: 512, style: "hand-drawn", seed: 3 });
       const S = ours.config.inputSize;
@@ -49,7 +58,9 @@ Deno.test({
         const ref = await runReference(impl, path.join(out, "model.safetensors"), [pa, pb], S, PY);
         assertEquals(ref.shape, [512, 512]);
         const d = maxAbsDiff(sim, ref.sim);
-        console.log(`small-v1, 512x512 hand-drawn pair at input 256: ${impl} vs ours max |diff| ${d.toExponential(2)}`);
+        console.log(
+          `small-v1, 512x512 hand-drawn pair at input 256: ${impl} vs ours max |diff| ${d.toExponential(2)}`,
+        );
         assert(d <= 1e-4, `${impl}: max |diff| ${d} > 1e-4`);
       }
     } finally {
@@ -87,10 +98,17 @@ Deno.test("export: unknown format, existing output, bad safetensors as --from: o
     const extra = path.join(tmp, "extra.safetensors");
     await Deno.writeFile(
       extra,
-      encodeSafetensors([...torchTensors(cfg, values), { name: "cls_token", shape: [1, 1, 128], data: new Float32Array(128) }], meta),
+      encodeSafetensors([...torchTensors(cfg, values), {
+        name: "cls_token",
+        shape: [1, 1, 128],
+        data: new Float32Array(128),
+      }], meta),
     );
     const l1 = await err(["--from", extra, "--out", path.join(tmp, "x")]);
-    assert(l1.startsWith(`error: ${extra}: unexpected tensor cls_token [1, 1, 128]: not part of a small model`), l1);
+    assert(
+      l1.startsWith(`error: ${extra}: unexpected tensor cls_token [1, 1, 128]: not part of a small model`),
+      l1,
+    );
     const full = encodeSafetensors(torchTensors(cfg, values), meta);
     const trunc = path.join(tmp, "trunc.safetensors");
     await Deno.writeFile(trunc, full.subarray(0, full.length - 1000));

@@ -5,16 +5,18 @@
  *
  * @module
  */
-import { choice, num, parseCommand, runMain, str } from "../util/cli.ts";
+import { num, parseCommand, runMain, str } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
 import { DATASET_DEFAULTS, generateDataset, mergeShards, parseShard } from "../generate/dataset.ts";
-import { LINE_STYLES } from "../generate/frame.ts";
+import { FAMILIES, TRANSFER_FAMILY } from "../generate/family.ts";
+import { BASE_STYLES, STYLE_MODIFIERS } from "../generate/styles.ts";
 
 const SPEC = {
   name: "generate",
   summary: "make a procedural manga line-art dataset (PBC layout) with exact region labels",
   usage:
-    "deno task generate --out DIR --pairs N --style clean|hand-drawn --seed S [--size 512] [--gap 7] [--shard i/n] [--force]\n" +
+    "deno task generate --out DIR --pairs N --style STYLE[,STYLE] --seed S [--family NAME[,NAME]] [--size 512] [--aspect 1]\n" +
+    "       [--gap 7] [--shard i/n] [--force]\n" +
     "       deno task generate --merge --out DIR SHARD_DIR... [--force]",
   options: {
     out: {
@@ -25,9 +27,19 @@ const SPEC = {
     pairs: { type: "string" as const, help: "number of pairs in the whole dataset (before sharding)" },
     style: {
       type: "string" as const,
-      help: "line style: clean (closed 1-px contours) or hand-drawn (XDoG, open, variable width)",
+      help: `line style(s), one drawn per character: ${BASE_STYLES.join("|")}, each with +modifiers (${
+        STYLE_MODIFIERS.join(", ")
+      }), comma-separated; or mix (random per character)`,
       default: "clean",
     },
+    family: {
+      type: "string" as const,
+      help:
+        `what the frames show, one drawn per character: ${FAMILIES.join(", ")} (comma-separated), or all ` +
+        `(every family but ${TRANSFER_FAMILY}, the held-out transfer family)`,
+      default: "human",
+    },
+    aspect: { type: "string" as const, help: "canvas width / height (size = the longer side)", default: "1" },
     seed: { type: "string" as const, help: "random seed: same seed, same bytes", default: "0" },
     size: { type: "string" as const, help: "frame side in pixels", default: String(DATASET_DEFAULTS.size) },
     gap: { type: "string" as const, help: "frame gap of a pair", default: String(DATASET_DEFAULTS.gap) },
@@ -43,6 +55,8 @@ const SPEC = {
   examples: [
     "deno task generate --out data/test-clean --pairs 300 --style clean --seed 1",
     "deno task generate --out data/train-hand --pairs 3000 --style hand-drawn --seed 12",
+    "deno task generate --out data/transfer-clean --pairs 60 --style clean --family creature --seed 101",
+    "deno task generate --out data/train-mix --pairs 3000 --style mix --family all --aspect 1.33 --seed 21",
     "deno task generate --out data/big-3 --pairs 20000 --style clean --seed 5 --shard 3/8   # one Slurm array task",
     "deno task generate --merge --out data/big data/big-0 data/big-1 data/big-2 ...",
   ],
@@ -72,7 +86,9 @@ export async function generateCommand(args: string[]): Promise<void> {
   const r = await generateDataset({
     out,
     pairs,
-    style: choice(a, "style", LINE_STYLES, "clean"),
+    style: str(a, "style") ?? "clean",
+    family: str(a, "family") ?? "human",
+    aspect: num(a, "aspect", { min: 0.25, max: 4 }),
     seed: num(a, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
     size: num(a, "size", { integer: true, min: 64, max: 4096 }),
     gap: num(a, "gap", { integer: true, min: 1 }),

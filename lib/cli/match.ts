@@ -18,8 +18,16 @@ import { readGray, writeLabel16, writePng } from "../image/io.ts";
 import type { GrayImage } from "../image/types.ts";
 import { framePaths, loadFrame } from "../data/pbc.ts";
 import { resolvePairs } from "../data/pairs.ts";
-import type { PairSimilarity } from "../model/similarity.ts";
-import { MATCH_DEFAULTS, matchPair, type MatchPairOptions, type MatchPairResult } from "../match/pipeline.ts";
+import type { PairSimilarity, PairTokens } from "../model/similarity.ts";
+import {
+  MATCH_DEFAULTS,
+  MATCHER_KINDS,
+  type MatcherKind,
+  matchPair,
+  type MatchPairOptions,
+  type MatchPairResult,
+} from "../match/pipeline.ts";
+import { similarityFromTokens } from "../match/descriptors.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
 import { DEFAULT_WEIGHTS, defaultWeights } from "../eval/shipped.ts";
 import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
@@ -35,10 +43,16 @@ export const MATCHING_OPTIONS = {
     type: "string" as const,
     help: "model folder (model.json + weights.bin); default: the shipped model, experiments/small-v1",
   },
+  matcher: {
+    type: "string" as const,
+    help: "region (region descriptors + Sinkhorn + alignment, the default) or paper (patch votes, eq. 5)",
+    default: "region",
+  },
   regions: {
     type: "string" as const,
-    help: "how regions are made: patches (the paper), lines (line-enclosed, gap-closed), hybrid",
-    default: MATCH_DEFAULTS.regions,
+    help:
+      "how regions are made: auto (strokes for --matcher region, hybrid for paper), patches (the paper), lines, hybrid, strokes",
+    default: "auto",
   },
   threshold: {
     type: "string" as const,
@@ -80,7 +94,7 @@ const SPEC = {
   },
   examples: [
     "deno task match a.png b.png --out out/ab --weights experiments/small-v1",
-    "deno task match a.png b.png --out out/ab --weights experiments/small-v1 --regions lines",
+    "deno task match a.png b.png --out out/ab --weights experiments/small-v1 --matcher paper --regions hybrid",
     "deno task match --data data/test-clean --out out/test --weights experiments/small-v1",
   ],
 };
@@ -88,7 +102,8 @@ const SPEC = {
 /** Matching options from parsed arguments. */
 export function matchOptionsFrom(args: ParsedArgs): Partial<MatchPairOptions> {
   return {
-    regions: choice(args, "regions", REGION_MODES, MATCH_DEFAULTS.regions) as RegionMode,
+    matcher: choice(args, "matcher", MATCHER_KINDS, "region") as MatcherKind,
+    regions: choice(args, "regions", ["auto", ...REGION_MODES] as const, "auto") as RegionMode | "auto",
     maxWorkingSide: num(args, "max-side", {
       def: MATCH_DEFAULTS.maxWorkingSide,
       min: 64,
@@ -105,10 +120,30 @@ export function matchOptionsFrom(args: ParsedArgs): Partial<MatchPairOptions> {
 /** A similarity source: a loaded model's forward. */
 export type SimilarityFn = (lineA: GrayImage, lineB: GrayImage) => Promise<PairSimilarity>;
 
+/** A model as the commands use it: its similarity, its tokens, and a way to free it. */
+export interface CliModel {
+  forward: SimilarityFn;
+  tokens: (lineA: GrayImage, lineB: GrayImage) => Promise<PairTokens>;
+  dispose: () => void;
+}
+
+/**
+ * The model's output for a pair as `matchPair` takes it: one forward; the region matcher gets the tokens and the
+ * similarity computed from them, the paper's matcher the similarity alone.
+ */
+export async function pairInputs(
+  model: CliModel,
+  lineA: GrayImage,
+  lineB: GrayImage,
+  opts: Partial<MatchPairOptions>,
+): Promise<{ sim: PairSimilarity; tokens?: PairTokens }> {
+  if (opts.matcher === "paper") return { sim: await model.forward(lineA, lineB) };
+  const tokens = await model.tokens(lineA, lineB);
+  return { sim: similarityFromTokens(tokens), tokens };
+}
+
 /** Loads the model of `--weights` (and the backend of `--backend`) and returns its forward. */
-export async function modelSimilarity(
-  args: ParsedArgs,
-): Promise<{ forward: SimilarityFn; dispose: () => void }> {
+export async function modelSimilarity(args: ParsedArgs): Promise<CliModel> {
   const weights = str(args, "weights") ?? defaultWeights();
   if (!weights) {
     throw new UserError(
@@ -119,7 +154,11 @@ export async function modelSimilarity(
   const m = await import("../model/mod.ts");
   await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
   const model = await m.loadModel(weights);
-  return { forward: (a, b) => model.similarity(a, b), dispose: () => model.dispose() };
+  return {
+    forward: (a, b) => model.similarity(a, b),
+    tokens: (a, b) => model.pairTokens(a, b),
+    dispose: () => model.dispose(),
+  };
 }
 
 /** Writes the four outputs of one pair into `dir` (which exists). */
@@ -165,8 +204,9 @@ async function single(args: ParsedArgs, out: string): Promise<void> {
   const [lineA, lineB] = await Promise.all([readGray(refPath), readGray(tgtPath)]);
   const model = await modelSimilarity(args);
   try {
-    const sim = await model.forward(lineA, lineB);
-    const r = matchPair(lineA, lineB, sim, matchOptionsFrom(args));
+    const opts = matchOptionsFrom(args);
+    const { sim, tokens } = await pairInputs(model, lineA, lineB, opts);
+    const r = matchPair(lineA, lineB, sim, { ...opts, tokens });
     for (const w of r.warnings) console.error(`warning: ${w}`);
     await stageDir(
       out,
@@ -186,12 +226,13 @@ async function batch(args: ParsedArgs, root: string, out: string): Promise<void>
   const oracle = Boolean(args.values.oracle);
   const model = oracle ? null : await modelSimilarity(args);
   const opts = matchOptionsFrom(args);
+  if (oracle) opts.matcher = "paper"; // the oracle gives similarities, not tokens
   try {
     await stageDir(out, { force: Boolean(args.values.force) }, async (tmp) => {
       const bar = new Progress({ total: pairs.length, label: "match", unit: "pair" });
       let matches = 0;
       for (const p of pairs) {
-        let lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity;
+        let lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity, tokens: PairTokens | undefined;
         if (oracle) {
           const [fa, fb] = await Promise.all([
             loadFrame(root, p.dir, p.reference),
@@ -201,14 +242,15 @@ async function batch(args: ParsedArgs, root: string, out: string): Promise<void>
             throw new UserError("--oracle needs labels (json_index or seg/*.json)", fa.paths.seg);
           }
           lineA = fa.line, lineB = fb.line;
-          sim = oracleSimilarity(fa, fb);
+          sim = oracleSimilarity(fa, fb); // no tokens: the paper's matcher
+          tokens = undefined;
         } else {
           const pa = framePaths(root, p.dir, p.reference).line, pb = framePaths(root, p.dir, p.target).line;
           for (const f of [pa, pb]) if (!(await exists(f))) throw new UserError("line art not found", f);
           [lineA, lineB] = await Promise.all([readGray(pa), readGray(pb)]);
-          sim = await model!.forward(lineA, lineB);
+          ({ sim, tokens } = await pairInputs(model!, lineA, lineB, opts));
         }
-        const r = matchPair(lineA, lineB, sim, opts);
+        const r = matchPair(lineA, lineB, sim, { ...opts, tokens });
         for (const w of r.warnings) console.error(`\nwarning: ${p.dir} ${p.reference}-${p.target}: ${w}`);
         const dir = path.join(tmp, p.dir, `${p.reference}-${p.target}`);
         await Deno.mkdir(dir, { recursive: true });

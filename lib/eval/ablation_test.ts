@@ -118,7 +118,10 @@ Deno.test("ablationTable: percentages, raw CR, dashes for no similarity, skipped
     miou_pg: 0.25,
     miou_gp: 0.125,
     cr: 0.4,
-    precision: 0.75,
+    precision_all: 0.6,
+    precision_valid: 0.75,
+    valid_matches: 8,
+    pred_matches: 10,
     recall: 0.2,
     pred_regions: 10,
     gt_regions: 25,
@@ -165,15 +168,15 @@ Deno.test("ablationTable: percentages, raw CR, dashes for no similarity, skipped
   const md = ablationTable(rows, { caption: "cap" }).split("\n");
   assertEquals(
     md[2],
-    "| Flood fill | baseline | – | – | – | 50.00 | 25.00 | 12.50 | 0.40 | 75.00 | 20.00 | 0.50 |",
+    "| Flood fill | baseline | – | – | – | 50.00 | 25.00 | 12.50 | 0.40 | 60.00 | 75.00 | 8.0 / 10.0 | 20.00 | 0.50 |",
   );
   assertEquals(
     md[3],
-    "| Ours | a\\|b | 98.77 | 90.00 | 50.00 | 50.00 | 25.00 | 12.50 | 0.40 | 75.00 | 20.00 | 0.25 |",
+    "| Ours | a\\|b | 98.77 | 90.00 | 50.00 | 50.00 | 25.00 | 12.50 | 0.40 | 60.00 | 75.00 | 8.0 / 10.0 | 20.00 | 0.25 |",
   );
   assertEquals(
     md[4],
-    "| M=0 | no cross — skipped: needs --weights-m0 | – | – | – | – | – | – | – | – | – | – |",
+    "| M=0 | no cross — skipped: needs --weights-m0 | – | – | – | – | – | – | – | – | – | – | – | – |",
   );
   assertEquals(md.slice(5), ["", "cap", ""]);
 });

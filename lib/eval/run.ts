@@ -180,9 +180,9 @@ export async function evaluateDataset(
     };
     perPair.push(record);
     o.onPair?.(record, idx);
-    const info = `ARI ${((segA.ari + segB.ari) / 2).toFixed(3)} P ${cross.precision_all.toFixed(3)} (valid ${cross.precision_valid.toFixed(3)}) R ${
-      cross.recall.toFixed(3)
-    }`;
+    const info = `ARI ${((segA.ari + segB.ari) / 2).toFixed(3)} P ${cross.precision_all.toFixed(3)} (valid ${
+      cross.precision_valid.toFixed(3)
+    }) R ${cross.recall.toFixed(3)}`;
     bar.tick(1, info);
   }
   await bar.done();

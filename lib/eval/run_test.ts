@@ -100,7 +100,11 @@ Deno.test("evaluateDataset: the oracle scores 1 everywhere", async () => {
       assertEquals(m.patch![k].ap, 1);
       assertEquals(m.patch![k].best_f1, 1);
     }
-    assertEquals([m.region.cross.precision_all, m.region.cross.precision_valid, m.region.cross.recall], [1, 1, 1]);
+    assertEquals([m.region.cross.precision_all, m.region.cross.precision_valid, m.region.cross.recall], [
+      1,
+      1,
+      1,
+    ]);
     assertEquals([m.patch!.cross.ap, m.patch!.cross.best_f1, m.patch!.cross.top1, m.patch!.cross.top5], [
       1,
       1,

@@ -35,7 +35,13 @@ export interface TableEntry {
   region?: {
     intra_a: SegRow;
     intra_b: SegRow;
-    cross: { precision_all?: Num; precision_valid: Num; recall: Num; valid_matches?: Num; pred_matches?: Num };
+    cross: {
+      precision_all?: Num;
+      precision_valid: Num;
+      recall: Num;
+      valid_matches?: Num;
+      pred_matches?: Num;
+    };
   } | null;
 }
 
@@ -170,7 +176,18 @@ export function table2(entries: readonly TableEntry[], opts: TableOptions = {}):
     const counts = c.valid_matches === undefined || c.valid_matches === null
       ? DASH
       : `${c.valid_matches.toFixed(1)} / ${c.pred_matches?.toFixed(1) ?? DASH}`;
-    rows.push(["", KINDS[2][1], DASH, DASH, DASH, DASH, pct(c.precision_all), pct(c.precision_valid), counts, pct(c.recall)]);
+    rows.push([
+      "",
+      KINDS[2][1],
+      DASH,
+      DASH,
+      DASH,
+      DASH,
+      pct(c.precision_all),
+      pct(c.precision_valid),
+      counts,
+      pct(c.recall),
+    ]);
   }
   return render(
     header,

@@ -12,7 +12,13 @@ const ours: TableEntry = {
   region: {
     intra_a: { ari: 0.8305, miou_pg: 0.602, miou_gp: 0.203, cr: 0.3249 },
     intra_b: { ari: 0.5, miou_pg: 0.5, miou_gp: 0.5, cr: 1.375 },
-    cross: { precision_all: 0.5, precision_valid: 0.5992, recall: 0.2137, valid_matches: 12, pred_matches: 14.36 },
+    cross: {
+      precision_all: 0.5,
+      precision_valid: 0.5992,
+      recall: 0.2137,
+      valid_matches: 12,
+      pred_matches: 14.36,
+    },
   },
 };
 
@@ -51,7 +57,10 @@ Deno.test("table2: CR raw, region precision/recall only on the cross row; all pa
   assertEquals(lines[4], "|  | Cross-img | – | – | – | – | 50.00 | 59.92 | 12.0 / 14.4 | 21.37 |");
   // The paper gives the release's valid-only precision alone.
   assertEquals(lines[10], "|  | Cross-img | – | – | – | – | – | 72.41 | – | 32.93 |"); // ATD
-  assertEquals(lines[11], "| GenAI (paper) | Intra-img (I_a) | 46.82 | 37.07 | 31.59 | 1.04 | – | – | – | – |");
+  assertEquals(
+    lines[11],
+    "| GenAI (paper) | Intra-img (I_a) | 46.82 | 37.07 | 31.59 | 1.04 | – | – | – | – |",
+  );
 });
 
 Deno.test("paper numbers match the notes (spot checks)", () => {

@@ -9,7 +9,19 @@
  */
 import type { Rng } from "../util/rng.ts";
 import type { LabelInfo } from "./character.ts";
-import { type Affine, capsule, chain, ellipse, lock, type Pts, reversePts, rotate, scale, shiftPts, translate } from "./geometry.ts";
+import {
+  type Affine,
+  capsule,
+  chain,
+  ellipse,
+  lock,
+  type Pts,
+  reversePts,
+  rotate,
+  scale,
+  shiftPts,
+  translate,
+} from "./geometry.ts";
 import { LabelTable } from "./labels.ts";
 import { accentColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
 import { type Camera, smoothTrack } from "./pose.ts";
@@ -163,7 +175,11 @@ export interface AnimalSequence {
  */
 export function animalSequence(rng: Rng, n: number, width: number, height: number): AnimalSequence {
   const tr = (lo: number, hi: number) => smoothTrack(rng, n, lo, hi);
-  const walk = tr(-1, 1), neck = tr(-0.5, 0.5), head = tr(-0.4, 0.4), tail = tr(-0.8, 0.8), ears = tr(-0.4, 0.4);
+  const walk = tr(-1, 1),
+    neck = tr(-0.5, 0.5),
+    head = tr(-0.4, 0.4),
+    tail = tr(-0.8, 0.8),
+    ears = tr(-0.4, 0.4);
   const mouth = tr(-0.6, 1), wing = tr(-0.8, 1), bob = tr(-0.08, 0.08);
   const poses: AnimalPose[] = [];
   for (let i = 0; i < n; i++) {
@@ -234,18 +250,36 @@ export function buildAnimalScene(s: AnimalSpec, p: AnimalPose, cam: Camera) {
   const eye = (H: Affine, x: number, y: number, r: number, on: number[]) => {
     sb.add(L.sclera, 20, H, ellipse(x, y, r, r * p.blink), on);
     sb.add(L.pupil, 20.1, H, ellipse(x + r * 0.25, y, r * 0.55, r * 0.7 * p.blink), [L.sclera]);
-    sb.add(L.eyeLight, 20.2, H, ellipse(x + r * 0.05, y - r * 0.3, r * 0.22, r * 0.22 * p.blink), [L.pupil, L.sclera]);
+    sb.add(L.eyeLight, 20.2, H, ellipse(x + r * 0.05, y - r * 0.3, r * 0.22, r * 0.22 * p.blink), [
+      L.pupil,
+      L.sclera,
+    ]);
   };
   if (s.kind === "quadruped") {
     const tA = 0.9 + 0.5 * p.tail;
-    sb.add(L.tail, 0, W, lock(-s.rx * 0.9, -s.ry * 0.3, 0.14, -s.rx * 0.9 - Math.sin(tA) * s.tailLen, -s.ry * 0.3 + Math.cos(tA) * s.tailLen, 0.2, 1.4));
+    sb.add(
+      L.tail,
+      0,
+      W,
+      lock(
+        -s.rx * 0.9,
+        -s.ry * 0.3,
+        0.14,
+        -s.rx * 0.9 - Math.sin(tA) * s.tailLen,
+        -s.ry * 0.3 + Math.cos(tA) * s.tailLen,
+        0.2,
+        1.4,
+      ),
+    );
     const ph = p.walk * 0.5;
     const hipY = s.ry * 0.4, r = 0.16;
     leg(sb, L, "farFront", W, s.rx * 0.62, hipY, s.legLen, -ph, 0.2 * p.walk, r, 1);
     leg(sb, L, "farBack", W, -s.rx * 0.62, hipY, s.legLen, ph, -0.3 * p.walk, r, 1);
     sb.add(L.body, 2, W, body);
     sb.add(L.belly, 2.05, W, ellipse(0, s.ry * 0.55, s.rx * 0.7, s.ry * 0.45), [L.body]);
-    s.spots.forEach((q, k) => sb.add(L[`spot${k}`], 2.1, W, ellipse(q.x * s.rx, q.y * s.ry, q.r, q.r * 0.8), [L.body]));
+    s.spots.forEach((q, k) =>
+      sb.add(L[`spot${k}`], 2.1, W, ellipse(q.x * s.rx, q.y * s.ry, q.r, q.r * 0.8), [L.body])
+    );
     if (s.shading) sb.add(L.bodyShadow, 2.2, W, [body, reversePts(shiftPts(body, 0.1, -0.3))], bodyClip);
     leg(sb, L, "nearFront", W, s.rx * 0.55, hipY, s.legLen, ph, -0.2 * p.walk, r, 3);
     leg(sb, L, "nearBack", W, -s.rx * 0.7, hipY, s.legLen, -ph, 0.3 * p.walk, r, 3);
@@ -256,9 +290,27 @@ export function buildAnimalScene(s: AnimalSpec, p: AnimalPose, cam: Camera) {
     sb.add(L.neck, 3.5, W, capsule(nx0, ny0, s.ry * 0.45, hx, hy, s.headR * 0.6));
     for (let k = 0; k < s.mane; k++) {
       const t = (k + 0.5) / s.mane, mx = nx0 + (hx - nx0) * t, my = ny0 + (hy - ny0) * t - 0.2;
-      sb.add(L[`mane${k}`], 3.6, W, lock(mx, my, 0.12, mx - 0.35, my + 0.1 - 0.3 * t, 0.3, 1.2), [L.neck, L.body, L.head]);
+      sb.add(L[`mane${k}`], 3.6, W, lock(mx, my, 0.12, mx - 0.35, my + 0.1 - 0.3 * t, 0.3, 1.2), [
+        L.neck,
+        L.body,
+        L.head,
+      ]);
     }
-    if (L.collar !== undefined) sb.add(L.collar, 3.7, W, capsule(nx0 + (hx - nx0) * 0.35 - 0.1, ny0 + (hy - ny0) * 0.35 - 0.3, 0.08, nx0 + (hx - nx0) * 0.35 + 0.15, ny0 + (hy - ny0) * 0.35 + 0.3, 0.08));
+    if (L.collar !== undefined) {
+      sb.add(
+        L.collar,
+        3.7,
+        W,
+        capsule(
+          nx0 + (hx - nx0) * 0.35 - 0.1,
+          ny0 + (hy - ny0) * 0.35 - 0.3,
+          0.08,
+          nx0 + (hx - nx0) * 0.35 + 0.15,
+          ny0 + (hy - ny0) * 0.35 + 0.3,
+          0.08,
+        ),
+      );
+    }
     const H = chain(W, translate(hx, hy), rotate(0.4 * p.head));
     const r0 = s.headR;
     const earShape = (x: number) =>
@@ -275,27 +327,48 @@ export function buildAnimalScene(s: AnimalSpec, p: AnimalPose, cam: Camera) {
     sb.add(L.mouth, 4.2, H, ellipse(r0 * 0.95, r0 * 0.6, r0 * 0.3, 0.02 + 0.12 * p.mouth), [L.snout, L.head]);
     eye(H, r0 * 0.3, -r0 * 0.2, r0 * 0.22, [L.head]);
     sb.add(L.earNear, 4.3, H, earShape(-r0 * 0.4));
-    sb.add(L.innerEar, 4.31, H, ellipse(-r0 * 0.4, -r0 * (s.ears === "floppy" ? 0.3 : 1.0), r0 * 0.12, r0 * 0.22), [L.earNear]);
+    sb.add(
+      L.innerEar,
+      4.31,
+      H,
+      ellipse(-r0 * 0.4, -r0 * (s.ears === "floppy" ? 0.3 : 1.0), r0 * 0.12, r0 * 0.22),
+      [L.earNear],
+    );
   } else {
     const tA = 0.3 * p.tail;
     for (let k = 0; k < s.tailFeathers; k++) {
       const a = Math.PI + 0.35 + tA + (k - (s.tailFeathers - 1) / 2) * 0.22;
       const x0 = -s.rx * 0.8, y0 = s.ry * 0.1;
-      sb.add(L[`tailFeather${k}`], 0, W, lock(x0, y0, 0.14, x0 + Math.cos(a) * s.tailLen, y0 - Math.sin(a) * s.tailLen, 0.05, 1.2));
+      sb.add(
+        L[`tailFeather${k}`],
+        0,
+        W,
+        lock(x0, y0, 0.14, x0 + Math.cos(a) * s.tailLen, y0 - Math.sin(a) * s.tailLen, 0.05, 1.2),
+      );
     }
     const wa = -0.3 - 0.9 * p.wing;
-    sb.add(L.wingFar, 0.5, W, lock(0.1, -s.ry * 0.3, 0.35, -0.2 - Math.cos(wa) * 1.3, -s.ry * 0.3 + Math.sin(wa) * 1.3, 0.2, 1.3));
+    sb.add(
+      L.wingFar,
+      0.5,
+      W,
+      lock(0.1, -s.ry * 0.3, 0.35, -0.2 - Math.cos(wa) * 1.3, -s.ry * 0.3 + Math.sin(wa) * 1.3, 0.2, 1.3),
+    );
     const ph = 0.35 * p.walk;
     const legShape = (x: number, a: number) => {
       const fx = x + Math.sin(a) * s.legLen, fy = s.ry * 0.6 + Math.cos(a) * s.legLen;
-      return { leg: capsule(x, s.ry * 0.6, 0.06, fx, fy, 0.05), foot: lock(fx - 0.1, fy, 0.05, fx + 0.3, fy + 0.04, 0, 1) };
+      return {
+        leg: capsule(x, s.ry * 0.6, 0.06, fx, fy, 0.05),
+        foot: lock(fx - 0.1, fy, 0.05, fx + 0.3, fy + 0.04, 0, 1),
+      };
     };
     const lf = legShape(-0.05, -ph), ln = legShape(0.15, ph);
     sb.add(L.legFar, 1, W, lf.leg);
     sb.add(L.footFar, 1.01, W, lf.foot);
     sb.add(L.body, 2, W, body);
     sb.add(L.belly, 2.05, W, ellipse(s.rx * 0.35, s.ry * 0.35, s.rx * 0.55, s.ry * 0.55), [L.body]);
-    s.spots.forEach((q, k) => sb.add(L[`spot${k}`], 2.1, W, ellipse(q.x * s.rx, q.y * s.ry, q.r * 0.7, q.r * 0.5), [L.body]));
+    s.spots.forEach((q, k) =>
+      sb.add(L[`spot${k}`], 2.1, W, ellipse(q.x * s.rx, q.y * s.ry, q.r * 0.7, q.r * 0.5), [L.body])
+    );
     if (s.shading) sb.add(L.bodyShadow, 2.2, W, [body, reversePts(shiftPts(body, 0.1, -0.25))], bodyClip);
     sb.add(L.legNear, 3, W, ln.leg);
     sb.add(L.footNear, 3.01, W, ln.foot);
@@ -305,13 +378,31 @@ export function buildAnimalScene(s: AnimalSpec, p: AnimalPose, cam: Camera) {
     const r0 = s.headR;
     for (let k = 0; k < s.crest; k++) {
       const a = -1.9 + k * 0.35;
-      sb.add(L[`crest${k}`], 3.9, H, lock(-r0 * 0.2, -r0 * 0.6, 0.09, -r0 * 0.2 + Math.cos(a) * r0 * 1.4, -r0 * 0.6 + Math.sin(a) * r0 * 1.4, 0.1, 1));
+      sb.add(
+        L[`crest${k}`],
+        3.9,
+        H,
+        lock(
+          -r0 * 0.2,
+          -r0 * 0.6,
+          0.09,
+          -r0 * 0.2 + Math.cos(a) * r0 * 1.4,
+          -r0 * 0.6 + Math.sin(a) * r0 * 1.4,
+          0.1,
+          1,
+        ),
+      );
     }
     sb.add(L.head, 4, H, ellipse(0, 0, r0, r0));
     sb.add(L.cheek, 4.05, H, ellipse(r0 * 0.15, r0 * 0.4, r0 * 0.3, r0 * 0.22), [L.head]);
     const open = 0.05 + 0.3 * p.mouth;
     sb.add(L.beakUpper, 4.2, H, lock(r0 * 0.75, -r0 * 0.1, r0 * 0.22, r0 * 1.75, r0 * 0.05, 0.05, 0.9));
-    sb.add(L.beakLower, 4.15, H, lock(r0 * 0.75, r0 * 0.12, r0 * 0.15, r0 * 1.5, r0 * (0.15 + open), -0.05, 0.9));
+    sb.add(
+      L.beakLower,
+      4.15,
+      H,
+      lock(r0 * 0.75, r0 * 0.12, r0 * 0.15, r0 * 1.5, r0 * (0.15 + open), -0.05, 0.9),
+    );
     eye(H, r0 * 0.35, -r0 * 0.2, r0 * 0.2, [L.head]);
     // Near wing over the body, with its feathers.
     const wx = -0.05, wy = -s.ry * 0.15;
@@ -321,7 +412,9 @@ export function buildAnimalScene(s: AnimalSpec, p: AnimalPose, cam: Camera) {
     for (let k = 0; k < s.feathers; k++) {
       const t = 0.5 + 0.5 * (k / Math.max(1, s.feathers - 1));
       const fx = wx + (ex - wx) * t, fy = wy + (ey - wy) * t;
-      sb.add(L[`feather${k}`], 5.1, W, lock(fx + 0.15, fy - 0.05, 0.09, fx - 0.25, fy + 0.25, 0.1, 1), [L.wingNear]);
+      sb.add(L[`feather${k}`], 5.1, W, lock(fx + 0.15, fy - 0.05, 0.09, fx - 0.25, fy + 0.25, 0.1, 1), [
+        L.wingNear,
+      ]);
     }
   }
   const order = sb.parts.map((q, i) => ({ q, i })).sort((x, y) => x.q.depth - y.q.depth || x.i - y.i);

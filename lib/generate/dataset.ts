@@ -7,21 +7,21 @@
  * @module
  */
 import * as path from "node:path";
-import { lineToRgba, writeFrame } from "../data/pbc.ts";
+import { writeFrame } from "../data/pbc.ts";
 import { type PairRef, writePairsCsv } from "../data/pairs.ts";
 import { UserError } from "../util/errors.ts";
 import { atomicWriteJson, exists, listDir, readJson, stageDir } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
-import { makeCharacter } from "./character.ts";
-import { LINE_STYLES, type LineStyle, renderFrame } from "./frame.ts";
-import { makeSequence } from "./pose.ts";
+import { type Family, makeSubject, parseFamilies } from "./family.ts";
+import { parseStyles, pickStyle, renderStyled, styleName, type StyleSpec } from "./styles.ts";
 
 /** Settings of a generated dataset. */
 export interface DatasetSettings {
   /** Number of pairs in the whole dataset. */
   pairs: number;
-  style: LineStyle;
+  /** Line style(s): `clean`, `hand-drawn`, `sketchy`, with `+modifiers`, comma-separated, or `mix` (styles.ts). */
+  style: string;
   seed: number;
   /** Frame side in pixels. */
   size: number;
@@ -29,6 +29,10 @@ export interface DatasetSettings {
   gap: number;
   /** Frames per character (the last character may have fewer). */
   framesPerCharacter: number;
+  /** Families, comma-separated (family.ts); absent: `human`, the original generator. */
+  family?: string;
+  /** Canvas width / height; absent: 1 (square). `size` is the longer side. */
+  aspect?: number;
 }
 
 /** Defaults. */
@@ -65,6 +69,8 @@ export interface Manifest {
   shard: Shard | null;
   /** Names of the characters in this folder. */
   characters: string[];
+  /** Family and style of each character (absent for the original human datasets in one base style). */
+  characterInfo?: Record<string, { family: Family; style: string }>;
 }
 
 /** Name of the manifest file. */
@@ -106,9 +112,58 @@ export function checkSettings(s: DatasetSettings): void {
   int(s.gap, "gap", 1);
   int(s.framesPerCharacter, "frames", s.gap + 1);
   if (!Number.isInteger(s.seed)) throw new UserError(`--seed must be an integer, got ${s.seed}`);
-  if (!LINE_STYLES.includes(s.style)) {
-    throw new UserError(`--style must be one of ${LINE_STYLES.join("|")}, got ${s.style}`);
+  parseStyles(s.style);
+  if (s.family !== undefined) parseFamilies(s.family);
+  if (s.aspect !== undefined && !(s.aspect >= 0.25 && s.aspect <= 4)) {
+    throw new UserError(`--aspect must be between 0.25 and 4 (width / height), got ${s.aspect}`);
   }
+}
+
+/**
+ * Canvas width and height of a dataset: `size` on the longer side.
+ *
+ * @example
+ * ```ts
+ * canvasSize({ size: 512, aspect: 1.5 }); // { width: 512, height: 341 }
+ * ```
+ */
+export function canvasSize(s: Pick<DatasetSettings, "size" | "aspect">): { width: number; height: number } {
+  const a = s.aspect ?? 1;
+  return a >= 1
+    ? { width: s.size, height: Math.max(16, Math.round(s.size / a)) }
+    : { width: Math.max(16, Math.round(s.size * a)), height: s.size };
+}
+
+/**
+ * The family and line style of character `index`: a pure function of the settings and the index (one of the
+ * listed families and styles, drawn from the character's own stream), so shards and merges agree.
+ *
+ * @example
+ * ```ts
+ * characterChoice({ ...settings, family: "human,quadruped", style: "clean,hand-drawn+pencil" }, 3);
+ * ```
+ */
+export function characterChoice(
+  s: Pick<DatasetSettings, "seed" | "style" | "family">,
+  index: number,
+): { family: Family; style: StyleSpec } {
+  const rng = new Rng(s.seed).fork(`character:${index}`);
+  const fams = parseFamilies(s.family ?? "human");
+  const family = fams.length === 1 ? fams[0] : rng.fork("family").pick(fams);
+  return { family, style: pickStyle(parseStyles(s.style), rng.fork("style")) };
+}
+
+/** The manifest's per-character family and style, or undefined for the original human, one-base-style sets. */
+function characterInfo(s: DatasetSettings, chars: PlannedCharacter[]): Manifest["characterInfo"] {
+  const plain = (s.family === undefined || s.family === "human") &&
+    (s.style === "clean" || s.style === "hand-drawn");
+  if (plain) return undefined;
+  const out: NonNullable<Manifest["characterInfo"]> = {};
+  for (const c of chars) {
+    const ch = characterChoice(s, c.index);
+    out[c.name] = { family: ch.family, style: styleName(ch.style) };
+  }
+  return out;
 }
 
 /**
@@ -213,18 +268,20 @@ export async function generateCharacter(
   inFlight = 4,
 ): Promise<void> {
   const rng = new Rng(s.seed).fork(`character:${c.index}`);
-  const spec = makeCharacter(rng.fork("spec"), c.name);
-  const seq = makeSequence(rng.fork("sequence"), c.frames, s.size);
+  const { width, height } = canvasSize(s);
+  const choice = characterChoice(s, c.index);
+  // The human family draws from the streams "spec" and "sequence" of `rng`, as the original generator did.
+  const subject = makeSubject(choice.family, rng, c.name, c.frames, width, height);
   const pending: Promise<void>[] = [];
   for (let f = 0; f < c.frames; f++) {
-    const fr = renderFrame(spec, seq.poses[f], seq.cameras[f], {
-      style: s.style,
-      size: s.size,
+    const fr = renderStyled(subject.scene(f), subject.labels, choice.style, {
+      width,
+      height,
       rng: rng.fork(`frame:${f}`),
     });
     pending.push(
       writeFrame(root, c.name, frameName(f), {
-        line: lineToRgba(fr.line),
+        line: fr.lineImage,
         seg: fr.seg,
         labelOfSeg: fr.labelOfSeg,
         labels: fr.labels,
@@ -276,6 +333,9 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     size: opts.size,
     gap: opts.gap,
     framesPerCharacter: opts.framesPerCharacter,
+    // Only when set: the original datasets' generate.json keeps its bytes.
+    ...(opts.family !== undefined && opts.family !== "human" ? { family: opts.family } : {}),
+    ...(opts.aspect !== undefined && opts.aspect !== 1 ? { aspect: opts.aspect } : {}),
   };
   checkSettings(s);
   const shard = opts.shard ?? null;
@@ -286,7 +346,9 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   await stage(opts.out, !!opts.force, async (tmp) => {
     const bar = new Progress({
       total: frames,
-      label: `generate ${s.style}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`,
+      label: `generate ${s.family ? `${s.family} ` : ""}${s.style}${
+        shard ? ` shard ${shard.index}/${shard.count}` : ""
+      }`,
       unit: "frames",
       mode: opts.progress === "off" ? "off" : undefined,
     });
@@ -299,6 +361,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
       totalCharacters: all.length,
       shard,
       characters: mine.map((c) => c.name),
+      ...(characterInfo(s, mine) ? { characterInfo: characterInfo(s, mine) } : {}),
     };
     await atomicWriteJson(path.join(tmp, MANIFEST), manifest);
     await bar.done();
@@ -403,6 +466,7 @@ export async function mergeShards(
       totalCharacters: all.length,
       shard: null,
       characters: all.map((c) => c.name),
+      ...(characterInfo(first.settings, all) ? { characterInfo: characterInfo(first.settings, all) } : {}),
     };
     await atomicWriteJson(path.join(tmp, MANIFEST), manifest);
     await bar.done();

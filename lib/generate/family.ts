@@ -15,10 +15,10 @@
  */
 import type { Rng } from "../util/rng.ts";
 import { UserError } from "../util/errors.ts";
-import { buildAnimalScene, makeAnimal, animalSequence } from "./animals.ts";
+import { animalSequence, buildAnimalScene, makeAnimal } from "./animals.ts";
 import { type LabelInfo, makeCharacter } from "./character.ts";
 import { buildCreatureScene, creatureSequence, makeCreature } from "./creature.ts";
-import { type Affine, applyPt, chain, mapScale, scale, transformPts, translate } from "./geometry.ts";
+import { type Affine, chain, mapScale, scale, transformPts, translate } from "./geometry.ts";
 import { makeSequence, smoothTrack } from "./pose.ts";
 import { buildPropScene, makeProp, propSequence } from "./props.ts";
 import { buildScene, type ScenePart, type SceneStroke } from "./scene.ts";
@@ -65,7 +65,9 @@ export function parseFamilies(text: string): Family[] {
       continue;
     }
     if (!(FAMILIES as readonly string[]).includes(n)) {
-      throw new UserError(`unknown family ${JSON.stringify(n)}: use ${FAMILIES.join(", ")} or all (comma-separated)`);
+      throw new UserError(
+        `unknown family ${JSON.stringify(n)}: use ${FAMILIES.join(", ")} or all (comma-separated)`,
+      );
     }
     if (!out.includes(n as Family)) out.push(n as Family);
   }
@@ -76,7 +78,11 @@ export function parseFamilies(text: string): Family[] {
 export function transformScene(s: FrameScene, m: Affine, depthOffset = 0): FrameScene {
   const k = mapScale(m);
   return {
-    parts: s.parts.map((p) => ({ ...p, depth: p.depth + depthOffset, contours: p.contours.map((c) => transformPts(m, c)) })),
+    parts: s.parts.map((p) => ({
+      ...p,
+      depth: p.depth + depthOffset,
+      contours: p.contours.map((c) => transformPts(m, c)),
+    })),
     strokes: s.strokes.map((t) => ({ pts: transformPts(m, t.pts), width: t.width * k })),
   };
 }
@@ -92,13 +98,15 @@ function human(rng: Rng, name: string, frames: number, width: number, height: nu
   const side = Math.min(width, height);
   const seq = makeSequence(rng.fork("sequence"), frames, side);
   const ox = (width - side) / 2, oy = (height - side) / 2;
-  const cams = ox === 0 && oy === 0 ? seq.cameras : seq.cameras.map((c) => ({ ...c, cx: c.cx + ox, cy: c.cy + oy }));
+  const cams = ox === 0 && oy === 0
+    ? seq.cameras
+    : seq.cameras.map((c) => ({ ...c, cx: c.cx + ox, cy: c.cy + oy }));
   return { family: "human", labels: spec.labels, scene: (f) => buildScene(spec, seq.poses[f], cams[f]) };
 }
 
 function group(rng: Rng, name: string, frames: number, width: number, height: number): Subject {
   const n = rng.int(2, 4);
-  const members: { s: Subject; m: Affine; offset: number }[] = [];
+  const members: { s: Subject; m: Affine; offset: number; depth: number }[] = [];
   const labels: LabelInfo[] = [];
   const order = rng.shuffle(Array.from({ length: n }, (_, k) => k));
   for (let k = 0; k < n; k++) {
@@ -107,10 +115,9 @@ function group(rng: Rng, name: string, frames: number, width: number, height: nu
     const x = width * ((k + 0.5) / n - 0.5) * rng.range(0.6, 0.95);
     const y = height * rng.range(-0.05, 0.12);
     const m = chain(translate(width / 2 + x, height / 2 + y), scale(sc), translate(-width / 2, -height / 2));
-    members.push({ s, m, offset: labels.length });
+    // Depth: one member wholly in front of another (their parts' depths stay below 100).
+    members.push({ s, m, offset: labels.length, depth: order[k] * 100 });
     for (const l of s.labels) labels.push({ name: `m${k}.${l.name}`, color: l.color });
-    members[k].m = m;
-    (members[k] as { depth?: number }).depth = order[k] * 100;
   }
   return {
     family: "group",
@@ -118,9 +125,13 @@ function group(rng: Rng, name: string, frames: number, width: number, height: nu
     scene: (f) => {
       const parts: ScenePart[] = [], strokes: SceneStroke[] = [];
       members.forEach((mb) => {
-        const t = transformScene(mb.s.scene(f), mb.m, (mb as { depth?: number }).depth ?? 0);
+        const t = transformScene(mb.s.scene(f), mb.m, mb.depth);
         for (const p of t.parts) {
-          parts.push({ ...p, label: p.label + mb.offset, ...(p.clip ? { clip: p.clip.map((c) => c + mb.offset) } : {}) });
+          parts.push({
+            ...p,
+            label: p.label + mb.offset,
+            ...(p.clip ? { clip: p.clip.map((c) => c + mb.offset) } : {}),
+          });
         }
         strokes.push(...t.strokes);
       });
@@ -145,20 +156,28 @@ function closeup(rng: Rng, name: string, frames: number, width: number, height: 
     let sx = 0, sy = 0, n = 0;
     for (const p of base.scene(f).parts) {
       if (!targets.has(p.label)) continue;
-      for (const ct of p.contours) for (let i = 0; i < ct.length; i += 2) (sx += ct[i]), (sy += ct[i + 1]), n++;
+      for (const ct of p.contours) {
+        for (let i = 0; i < ct.length; i += 2) (sx += ct[i]), (sy += ct[i + 1]), n++;
+      }
     }
     return n > 0 ? [sx / n, sy / n] : [width / 2, height / 2];
   });
   const smooth = centres.map((_, f) => {
     let sx = 0, sy = 0, w = 0;
-    for (let g = Math.max(0, f - 2); g <= Math.min(frames - 1, f + 2); g++) (sx += centres[g][0]), (sy += centres[g][1]), w++;
+    for (let g = Math.max(0, f - 2); g <= Math.min(frames - 1, f + 2); g++) {
+      (sx += centres[g][0]), (sy += centres[g][1]), w++;
+    }
     return [sx / w, sy / w];
   });
   return {
     family: "closeup",
     labels: base.labels,
     scene: (f) => {
-      const m = chain(translate(width / 2, height / 2), scale(zoom[f]), translate(-smooth[f][0], -smooth[f][1]));
+      const m = chain(
+        translate(width / 2, height / 2),
+        scale(zoom[f]),
+        translate(-smooth[f][0], -smooth[f][1]),
+      );
       return transformScene(base.scene(f), m);
     },
   };
@@ -187,27 +206,34 @@ export function makeSubject(
     case "creature": {
       const spec = makeCreature(rng.fork("spec"), name);
       const seq = creatureSequence(rng.fork("sequence"), frames, width, height);
-      return { family, labels: spec.labels, scene: (f) => buildCreatureScene(spec, seq.poses[f], seq.cameras[f]) };
+      return {
+        family,
+        labels: spec.labels,
+        scene: (f) => buildCreatureScene(spec, seq.poses[f], seq.cameras[f]),
+      };
     }
     case "quadruped":
     case "bird": {
       const spec = makeAnimal(rng.fork("spec"), name, family);
       const seq = animalSequence(rng.fork("sequence"), frames, width, height);
-      return { family, labels: spec.labels, scene: (f) => buildAnimalScene(spec, seq.poses[f], seq.cameras[f]) };
+      return {
+        family,
+        labels: spec.labels,
+        scene: (f) => buildAnimalScene(spec, seq.poses[f], seq.cameras[f]),
+      };
     }
     case "prop": {
       const spec = makeProp(rng.fork("spec"), name);
       const seq = propSequence(rng.fork("sequence"), frames, width, height);
-      return { family, labels: spec.labels, scene: (f) => buildPropScene(spec, seq.poses[f], seq.cameras[f]) };
+      return {
+        family,
+        labels: spec.labels,
+        scene: (f) => buildPropScene(spec, seq.poses[f], seq.cameras[f]),
+      };
     }
     case "group":
       return group(rng, name, frames, width, height);
     case "closeup":
       return closeup(rng, name, frames, width, height);
   }
-}
-
-/** Where a point of the canvas lands under a map (exported for tests of the families' framing). */
-export function mapPoint(m: Affine, x: number, y: number): [number, number] {
-  return applyPt(m, x, y);
 }

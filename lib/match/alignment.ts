@@ -141,3 +141,54 @@ export function fitAffineRansac(pairs: readonly PointPair[], opts: Partial<Align
   const fin = inliersOf(t);
   return { transform: t, inliers: fin.inl, support: fin.w / totalW, fitted: true };
 }
+
+/** Options of {@link localWarp}. */
+export interface LocalWarpOptions {
+  /** Gaussian radius of the residual field (drawing-box units). */
+  sigma: number;
+  /** Weight of a zero residual added at every query point (pulls sparse areas back to the affine map). */
+  prior: number;
+}
+
+/** Defaults. */
+export const LOCAL_WARP_DEFAULTS: LocalWarpOptions = {
+  sigma: 0.08, // about a forearm: parts this far apart move independently between frames
+  prior: 0.5, // half a match's weight: one nearby match moves a prediction two thirds of its residual
+};
+
+/**
+ * A smooth non-rigid refinement of an affine map: the affine's residuals at the matched points, interpolated with
+ * a Gaussian kernel (Nadaraya-Watson, weights relative to the largest pair weight, plus a zero-residual prior).
+ * Returns the map target point -> predicted reference point.
+ *
+ * @example
+ * ```ts
+ * const warp = localWarp(pairs, fit.transform);
+ * const [u, v] = warp(x, y);
+ * ```
+ */
+export function localWarp(
+  pairs: readonly PointPair[],
+  t: Affine,
+  opts: Partial<LocalWarpOptions> = {},
+): (x: number, y: number) => [number, number] {
+  const o = { ...LOCAL_WARP_DEFAULTS, ...opts };
+  const maxW = pairs.reduce((m, p) => Math.max(m, p.w), 0) || 1;
+  const res = pairs.map((p) => {
+    const [u, v] = applyAffine(t, p.x, p.y);
+    return { x: p.x, y: p.y, du: p.u - u, dv: p.v - v, w: p.w / maxW };
+  });
+  const k = -1 / (2 * o.sigma * o.sigma);
+  return (x, y) => {
+    const [u, v] = applyAffine(t, x, y);
+    let sw = o.prior, su = 0, sv = 0;
+    for (const r of res) {
+      const d2 = (r.x - x) ** 2 + (r.y - y) ** 2;
+      const w = Math.sqrt(r.w) * Math.exp(k * d2);
+      sw += w;
+      su += w * r.du;
+      sv += w * r.dv;
+    }
+    return [u + su / sw, v + sv / sw];
+  };
+}

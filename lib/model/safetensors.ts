@@ -62,7 +62,9 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata?: Record<stri
   if (metadata && Object.keys(metadata).length) header.__metadata__ = metadata;
   let o = 0;
   for (const t of tensors) {
-    if (t.name === "__metadata__" || t.name in header) throw new Error(`safetensors: duplicate name ${t.name}`);
+    if (t.name === "__metadata__" || t.name in header) {
+      throw new Error(`safetensors: duplicate name ${t.name}`);
+    }
     if (t.data.length !== prod(t.shape)) {
       throw new Error(`safetensors: ${t.name} has ${t.data.length} values for shape ${fmt(t.shape)}`);
     }
@@ -144,7 +146,9 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     if (!t || typeof t !== "object") fail(`tensor ${name}: entry is not an object`);
     const dtype = t.dtype;
     if (typeof dtype !== "string" || !(dtype in DTYPE_BYTES)) {
-      fail(`tensor ${name}: dtype ${JSON.stringify(dtype)} is not one of ${Object.keys(DTYPE_BYTES).join(", ")}`);
+      fail(
+        `tensor ${name}: dtype ${JSON.stringify(dtype)} is not one of ${Object.keys(DTYPE_BYTES).join(", ")}`,
+      );
     }
     const shape = t.shape;
     if (!Array.isArray(shape) || !shape.every((x) => Number.isInteger(x) && x >= 0)) {
@@ -181,10 +185,11 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
   const tensors = new Map<string, NamedTensor>();
   for (const t of entries) {
     const count = prod(t.shape), at = dataStart + t.b, data = new Float32Array(count);
-    if (t.dtype === "F32") for (let i = 0; i < count; i++) data[i] = dv.getFloat32(at + 4 * i, true);
-    else if (t.dtype === "F64") for (let i = 0; i < count; i++) data[i] = dv.getFloat64(at + 8 * i, true);
-    else if (t.dtype === "F16") for (let i = 0; i < count; i++) data[i] = f16(dv.getUint16(at + 2 * i, true));
-    else {
+    if (t.dtype === "F32") { for (let i = 0; i < count; i++) data[i] = dv.getFloat32(at + 4 * i, true); }
+    else if (t.dtype === "F64") { for (let i = 0; i < count; i++) data[i] = dv.getFloat64(at + 8 * i, true); }
+    else if (t.dtype === "F16") {
+      for (let i = 0; i < count; i++) data[i] = f16(dv.getUint16(at + 2 * i, true));
+    } else {
       const tmp = new DataView(new ArrayBuffer(4));
       for (let i = 0; i < count; i++) {
         tmp.setUint32(0, dv.getUint16(at + 2 * i, true) << 16, true);
@@ -240,17 +245,29 @@ export function torchNames(c: ModelConfig): Mapping[] {
   const out: Mapping[] = [];
   for (const [ours, shape] of paramShapes(c)) {
     if (ours === "embed.w") {
-      out.push({ ours, torch: "patch_embed.proj.weight", shape: [c.dim, c.channels, c.patch, c.patch], transpose: true });
-    } else if (ours === "embed.b") out.push({ ours, torch: "patch_embed.proj.bias", shape, transpose: false });
-    else if (ours === "pos") out.push({ ours, torch: "pos_embed", shape: [1, tokensOf(c), c.dim], transpose: false });
-    else if (ours === "norm.g") out.push({ ours, torch: "norm.weight", shape, transpose: false });
+      out.push({
+        ours,
+        torch: "patch_embed.proj.weight",
+        shape: [c.dim, c.channels, c.patch, c.patch],
+        transpose: true,
+      });
+    } else if (ours === "embed.b") {
+      out.push({ ours, torch: "patch_embed.proj.bias", shape, transpose: false });
+    } else if (ours === "pos") {
+      out.push({ ours, torch: "pos_embed", shape: [1, tokensOf(c), c.dim], transpose: false });
+    } else if (ours === "norm.g") out.push({ ours, torch: "norm.weight", shape, transpose: false });
     else if (ours === "norm.b") out.push({ ours, torch: "norm.bias", shape, transpose: false });
     else {
       const m = /^(vit\.(\d+)|mt\.(\d+)\.(self|cross))\.(.+)$/.exec(ours);
       const row = m && BLOCK_NAMES.find(([s]) => s === m[5]);
       if (!m || !row) throw new Error(`torchNames: no mapping for ${ours}`);
       const prefix = m[2] !== undefined ? `blocks.${m[2]}` : `mt.${m[3]}.${m[4]}`;
-      out.push({ ours, torch: `${prefix}.${row[1]}`, shape: row[2] ? [shape[1], shape[0]] : shape, transpose: row[2] });
+      out.push({
+        ours,
+        torch: `${prefix}.${row[1]}`,
+        shape: row[2] ? [shape[1], shape[0]] : shape,
+        transpose: row[2],
+      });
     }
   }
   return out;
@@ -269,7 +286,11 @@ export function torchTensors(c: ModelConfig, values: Map<string, Float32Array>):
     const v = values.get(ours);
     if (!v || v.length !== prod(shape)) throw new Error(`torchTensors: ${ours} needs ${prod(shape)} values`);
     // embed.w [P, d] -> [d, P] = [d, C, p, p]; linear [in, out] -> [out, in].
-    const data = !t ? v.slice() : ours === "embed.w" ? transpose(v, patchDim(c), c.dim) : transpose(v, shape[1], shape[0]);
+    const data = !t
+      ? v.slice()
+      : ours === "embed.w"
+      ? transpose(v, patchDim(c), c.dim)
+      : transpose(v, shape[1], shape[0]);
     return { name: torch, shape, data };
   });
 }
@@ -285,7 +306,8 @@ export function fromTorchTensors(
 ): Map<string, Float32Array> {
   const map = torchNames(c);
   const known = new Set(map.map((m) => m.torch));
-  const what = `a ${c.preset} model with ${c.vitLayers} ViT and ${c.mtLayers} Multiplex layers, d = ${c.dim}, ` +
+  const what =
+    `a ${c.preset} model with ${c.vitLayers} ViT and ${c.mtLayers} Multiplex layers, d = ${c.dim}, ` +
     `${tokensOf(c)} tokens, ${patchDim(c)}-value patches`;
   const missing = map.filter((m) => !tensors.has(m.torch));
   if (missing.length) {
@@ -319,7 +341,11 @@ export function fromTorchTensors(
     }
     values.set(
       ours,
-      !t ? x.data : ours === "embed.w" ? transpose(x.data, c.dim, patchDim(c)) : transpose(x.data, shape[0], shape[1]),
+      !t
+        ? x.data
+        : ours === "embed.w"
+        ? transpose(x.data, c.dim, patchDim(c))
+        : transpose(x.data, shape[0], shape[1]),
     );
   }
   return values;
@@ -417,7 +443,9 @@ export async function readSafetensors(fileOrDir: string): Promise<{
   let side: SafetensorsConfigJson | undefined;
   if (await exists(cfgFile)) {
     const j = await readJson<SafetensorsConfigJson>(cfgFile);
-    if (j && typeof j === "object" && j.format === SAFETENSORS_FORMAT && j.weights === path.basename(file)) side = j;
+    if (j && typeof j === "object" && j.format === SAFETENSORS_FORMAT && j.weights === path.basename(file)) {
+      side = j;
+    }
   }
   let config: ModelConfig;
   const cfgText = metadata["mangamatch.config"];

@@ -85,11 +85,17 @@ Deno.test("decodeSafetensors: truncated, corrupt and inconsistent files are one 
   const cases: [Uint8Array, string][] = [
     [good.subarray(0, 5), "truncated: 5 bytes"],
     [good.subarray(0, 20), "truncated or not a safetensors file"],
-    [good.subarray(0, good.length - 4), "truncated: tensor b needs bytes 8..20 of the data section, which has only 16"],
+    [
+      good.subarray(0, good.length - 4),
+      "truncated: tensor b needs bytes 8..20 of the data section, which has only 16",
+    ],
     [handMade([["a", "I8", [1], [0, 1]]], [1]), `tensor a: dtype "I8" is not one of`],
     [handMade([["a", "F32", [2], [0, 4]]], [0, 0, 0, 0]), "tensor a: 4 bytes of data for F32 [2] (needs 8)"],
     [handMade([["a", "F32", [1], [0, 4]], ["b", "F32", [1], [2, 6]]], [0, 0, 0, 0, 0, 0]), "overlaps"],
-    [handMade([["a", "F32", [1], [4, 8]]], [0, 0, 0, 0, 0, 0, 0, 0]), "bytes 0..4 of the data section belong to no tensor"],
+    [
+      handMade([["a", "F32", [1], [4, 8]]], [0, 0, 0, 0, 0, 0, 0, 0]),
+      "bytes 0..4 of the data section belong to no tensor",
+    ],
     [handMade([["a", "F32", [1], [0, 4]]], [0, 0, 0, 0, 9]), "1 bytes after the last tensor"],
     [handMade([["a", "F32", [-1], [0, 4]]], [0, 0, 0, 0]), "tensor a: shape [-1]"],
   ];
@@ -111,7 +117,9 @@ Deno.test("torch names and layouts: linear weights [out, in], patch embedding a 
   // Conv2d weight [d, C, p, p]: torch[o, 0, y, x] = ours embed.w[(y * p + x), o].
   const ew = v.get("embed.w")!, tw = t.get("patch_embed.proj.weight")!;
   assertEquals(tw.shape, [d, 1, p, p]);
-  for (const [o, y, x] of [[0, 0, 1], [3, 5, 2], [7, 7, 7]]) assertEquals(tw.data[(o * p + y) * p + x], ew[(y * p + x) * d + o]);
+  for (const [o, y, x] of [[0, 0, 1], [3, 5, 2], [7, 7, 7]]) {
+    assertEquals(tw.data[(o * p + y) * p + x], ew[(y * p + x) * d + o]);
+  }
   // Linear: torch[o, i] = ours[i, o].
   const qw = v.get("vit.0.qkv.w")!, tq = t.get("blocks.0.attn.qkv.weight")!;
   assertEquals(tq.shape, [3 * d, d]);
@@ -151,10 +159,18 @@ Deno.test("writeSafetensors / readSafetensors / loadWeights: bit-exact round tri
     await Deno.writeFile(path.join(bare, "model.safetensors"), encodeSafetensors(torchTensors(CFG, v)));
     await Deno.writeTextFile(
       path.join(bare, "config.json"),
-      JSON.stringify({ format: "mangamatch/patch-similarity", weights: "model.safetensors", modelConfig: CFG }),
+      JSON.stringify({
+        format: "mangamatch/patch-similarity",
+        weights: "model.safetensors",
+        modelConfig: CFG,
+      }),
     );
     assertEquals((await loadWeights(bare, { expect: { dim: 8 } })).config, CFG);
-    await assertRejects(() => loadWeights(bare, { expect: { dim: 768 } }), UserError, "config mismatch: dim is 8");
+    await assertRejects(
+      () => loadWeights(bare, { expect: { dim: 768 } }),
+      UserError,
+      "config mismatch: dim is 8",
+    );
     // A model.json folder is still read as before.
     await saveWeights(path.join(dir, "c"), CFG, v);
     assertEquals((await loadWeights(path.join(dir, "c"))).config, CFG);
@@ -168,15 +184,27 @@ Deno.test("readSafetensors: missing, extra or mis-shaped tensors, no config, che
   try {
     const v = values();
     const meta = { "mangamatch.config": JSON.stringify(CFG) };
-    const write = async (name: string, tensors: NamedTensor[], m: Record<string, string> | undefined = meta) => {
+    const write = async (
+      name: string,
+      tensors: NamedTensor[],
+      m: Record<string, string> | undefined = meta,
+    ) => {
       const f = path.join(dir, name);
       await Deno.writeFile(f, encodeSafetensors(tensors, m));
       return f;
     };
     const all = torchTensors(CFG, v);
     const cases: [string, NamedTensor[], string][] = [
-      ["missing.safetensors", all.filter((t) => t.name !== "mt.0.cross.attn.qkv.bias"), "tensor mt.0.cross.attn.qkv.bias [24] is missing"],
-      ["extra.safetensors", [...all, { name: "head.weight", shape: [2], data: new Float32Array(2) }], "unexpected tensor head.weight [2]"],
+      [
+        "missing.safetensors",
+        all.filter((t) => t.name !== "mt.0.cross.attn.qkv.bias"),
+        "tensor mt.0.cross.attn.qkv.bias [24] is missing",
+      ],
+      [
+        "extra.safetensors",
+        [...all, { name: "head.weight", shape: [2], data: new Float32Array(2) }],
+        "unexpected tensor head.weight [2]",
+      ],
       [
         "shape.safetensors",
         all.map((t) => t.name === "blocks.0.mlp.fc2.weight" ? { ...t, shape: [32, 8] } : t),
@@ -184,7 +212,9 @@ Deno.test("readSafetensors: missing, extra or mis-shaped tensors, no config, che
       ],
       [
         "cls.safetensors",
-        all.map((t) => t.name === "pos_embed" ? { ...t, shape: [1, 17, 8], data: new Float32Array(17 * 8) } : t),
+        all.map((t) =>
+          t.name === "pos_embed" ? { ...t, shape: [1, 17, 8], data: new Float32Array(17 * 8) } : t
+        ),
         "tensor pos_embed has shape [1, 17, 8], the config (",
       ],
     ];
@@ -204,7 +234,11 @@ Deno.test("readSafetensors: missing, extra or mis-shaped tensors, no config, che
     const trunc = path.join(dir, "trunc.safetensors");
     const full = encodeSafetensors(all, meta);
     await Deno.writeFile(trunc, full.subarray(0, full.length - 10));
-    await assertRejects(() => loadWeights(trunc), UserError, `${trunc}: truncated: tensor norm.bias needs bytes`);
+    await assertRejects(
+      () => loadWeights(trunc),
+      UserError,
+      `${trunc}: truncated: tensor norm.bias needs bytes`,
+    );
     // A flipped byte in an export is caught by the sha256 in config.json.
     const exp = await writeSafetensors(path.join(dir, "e"), CFG, v);
     const bytes = await Deno.readFile(exp);

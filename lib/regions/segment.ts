@@ -8,6 +8,9 @@
  * - `hybrid`: line-enclosed regions, split where the patch pipeline sees two different things inside one of
  *   them (a gap too wide to close), and joined where the model's intra similarity says two neighbours are one
  *   and no stroke separates them (necks cut by gap closing).
+ * - `strokes`: regions from the strokes alone (`strokes.ts`): exactly the flood fill where outlines are closed,
+ *   trapped-ball gap closing where strokes end, every enclosed pocket kept. Uses no model output; it runs at any
+ *   resolution (call `strokeRegions` on the drawing's own pixels to skip the working copy).
  *
  * All run on a working-size image and return labels 1..count for every pixel, with background flags. The
  * edge map is computed once per image and shared by every step; intermediate maps live in scratch buffers
@@ -40,15 +43,16 @@ import {
   type SmallMergeOptions,
 } from "./small_merge.ts";
 import { scratchFloat32, scratchInt32, scratchUint8 } from "./scratch.ts";
+import { STROKE_DEFAULTS, type StrokeOptions, strokeRegions } from "./strokes.ts";
 import { UnionFind } from "./union_find.ts";
 import { membershipFromPixels } from "./vote.ts";
 import { watershed } from "./watershed.ts";
 
 /** How regions are made. */
-export type RegionMode = "patches" | "lines" | "hybrid";
+export type RegionMode = "patches" | "lines" | "hybrid" | "strokes";
 
 /** The region modes, for option parsing. */
-export const REGION_MODES: readonly RegionMode[] = ["patches", "lines", "hybrid"];
+export const REGION_MODES: readonly RegionMode[] = ["patches", "lines", "hybrid", "strokes"];
 
 /** Options of {@link segment}. */
 export interface RegionOptions {
@@ -76,6 +80,8 @@ export interface RegionOptions {
     maxBorderInk: number;
   };
   background: BackgroundOptions;
+  /** Regions from the strokes (`strokes` mode); its `background` field is this object's `background`. */
+  strokes: Omit<StrokeOptions, "background">;
   /**
    * Patch merging asks the edge map too (the paper: no merge across a border whose mean edge is high). False
    * merges neighbouring patches on the similarity condition alone (an ablation).
@@ -111,6 +117,7 @@ export const REGION_DEFAULTS: RegionOptions = {
     // high edge value but no ink
   },
   background: BACKGROUND_DEFAULTS,
+  strokes: STROKE_DEFAULTS, // measured on data/val-*: see strokes.ts
   edgeAwareMerge: true, // the paper's edge-aware merging
   watershed: true, // the paper's watershed refinement
 };
@@ -132,7 +139,10 @@ export interface Segmentation {
   count: number;
   /** 1 for background regions, [count + 1]. */
   background: Uint8Array;
-  /** The edge map used (working size): borrowed, valid until the next `segment` call (copy it to keep it). */
+  /**
+   * The edge map used (working size): borrowed, valid until the next `segment` call (copy it to keep it).
+   * Empty in the `strokes` mode, which makes none.
+   */
   edge: Float32Array;
   /** Ink mask (borrowed like `edge`) and ink pixel count. */
   ink: Uint8Array;
@@ -155,6 +165,7 @@ export function regionOptions(opts: DeepPartial<RegionOptions> = {}): RegionOpti
     linesSmall: { ...d.linesSmall, ...opts.linesSmall },
     hybrid: { ...d.hybrid, ...opts.hybrid },
     background: { ...d.background, ...opts.background },
+    strokes: { ...d.strokes, ...opts.strokes },
     edgeAwareMerge: opts.edgeAwareMerge ?? d.edgeAwareMerge,
     watershed: opts.watershed ?? d.watershed,
   };
@@ -249,6 +260,21 @@ export function segment(
   const W = gray.width, H = gray.height;
   const clock = new Clock();
   const n = W * H;
+  if (mode === "strokes") {
+    const r = strokeRegions(gray, { ...o.strokes, background: o.background });
+    for (const [k, v] of Object.entries(r.timings)) clock.timings[k] = v;
+    return {
+      width: W,
+      height: H,
+      labels: r.labels,
+      count: r.count,
+      background: r.background,
+      edge: new Float32Array(0), // no edge map is made in this mode
+      ink: r.ink,
+      inkPixels: r.inkPixels,
+      timings: clock.timings,
+    };
+  }
   // Intermediate maps live in scratch arrays; only the labels returned are allocated.
   const edge = edgeMap(gray, o.edge, scratchFloat32("segment.edge", n)).data;
   clock.lap("edge");

@@ -5,6 +5,7 @@ import { oracleSimilarity } from "../match/oracle.ts";
 import { renderToyFrame } from "../match/toy_pair.ts";
 import { squareLayout } from "./patch_layout.ts";
 import { regionOptions, segment } from "./segment.ts";
+import { strokeRegions } from "./strokes.ts";
 import { patchLayout } from "./patch_layout.ts";
 
 // The toy figure at 256 px, its oracle intra similarities on a 16x16 grid (16-px patches).
@@ -17,7 +18,7 @@ const at = (l: Int32Array, u: number, v: number) => l[Math.floor(v * 256) * 256 
 const PUPIL = [0.425, 0.505], CHEEK = [0.36, 0.6], OUTSIDE = [0.05, 0.05], BODY = [0.5, 0.95];
 
 Deno.test("segment: every mode labels every pixel and finds the background", () => {
-  for (const mode of ["patches", "lines", "hybrid"] as const) {
+  for (const mode of ["patches", "lines", "hybrid", "strokes"] as const) {
     const s = segment(input, mode);
     assert(s.labels.every((v) => v >= 1 && v <= s.count), mode);
     const out = at(s.labels, OUTSIDE[0], OUTSIDE[1]);
@@ -142,4 +143,13 @@ Deno.test("regionOptions: the switches default on and pass through", () => {
   assertEquals([regionOptions().edgeAwareMerge, regionOptions().watershed], [true, true]);
   const o = regionOptions({ edgeAwareMerge: false, watershed: false });
   assertEquals([o.edgeAwareMerge, o.watershed], [false, false]);
+});
+
+Deno.test("segment: the strokes mode keeps the pupil and is the strokeRegions of the image", () => {
+  const s = segment(input, "strokes");
+  assertNotEquals(at(s.labels, PUPIL[0], PUPIL[1]), at(s.labels, CHEEK[0], CHEEK[1]));
+  const r = strokeRegions(frame.line);
+  assertEquals(s.count, r.count);
+  assertEquals(s.labels, r.labels);
+  assertEquals(s.edge.length, 0);
 });

@@ -6,7 +6,8 @@
  * Thinning is Zhang and Suen's (1984) two-subiteration parallel thinning, run over a list of the ink pixels only
  * (strokes cover a few percent of a drawing), so a pass costs the ink, not the image. Outside the image counts as
  * paper. An endpoint is a skeleton pixel with exactly one skeleton pixel among its 8 neighbours; an isolated
- * skeleton pixel (a dot) is an endpoint too.
+ * skeleton pixel (a dot) is an endpoint too. Endpoints within `borderMargin` px of the image border are not
+ * listed: a stroke that runs out of the frame is closed by the frame.
  *
  * @module
  */
@@ -32,6 +33,7 @@ export function strokeEndpoints(
   width: number,
   height: number,
   out: Uint8Array = new Uint8Array(width * height),
+  borderMargin = 2,
 ): Endpoints {
   const W = width, H = height, n = W * H;
   const sk = out.subarray(0, n);
@@ -72,7 +74,11 @@ export function strokeEndpoints(
         }
         if (b < 2 || b > 6 || a !== 1) continue;
         // Sub-iteration 1: P2*P4*P6 = 0 and P4*P6*P8 = 0; 2: P2*P4*P8 = 0 and P2*P6*P8 = 0.
-        if (sub === 0 ? (nb[0] & nb[2] & nb[4]) || (nb[2] & nb[4] & nb[6]) : (nb[0] & nb[2] & nb[6]) || (nb[0] & nb[4] & nb[6])) {
+        if (
+          sub === 0
+            ? (nb[0] & nb[2] & nb[4]) || (nb[2] & nb[4] & nb[6])
+            : (nb[0] & nb[2] & nb[6]) || (nb[0] & nb[4] & nb[6])
+        ) {
           continue;
         }
         del[nd++] = p;
@@ -89,6 +95,8 @@ export function strokeEndpoints(
   const pts: number[] = [];
   for (let k = 0; k < list.length; k++) {
     const p = list[k];
+    const y = (p / W) | 0, x = p - y * W;
+    if (x < borderMargin || y < borderMargin || x >= W - borderMargin || y >= H - borderMargin) continue;
     load(p);
     let b = 0;
     for (let j = 0; j < 8; j++) b += nb[j];

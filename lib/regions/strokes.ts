@@ -89,7 +89,11 @@ export interface StrokeRegions {
  * ```
  */
 export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}): StrokeRegions {
-  const o: StrokeOptions = { ...STROKE_DEFAULTS, ...opts, background: { ...STROKE_DEFAULTS.background, ...opts.background } };
+  const o: StrokeOptions = {
+    ...STROKE_DEFAULTS,
+    ...opts,
+    background: { ...STROKE_DEFAULTS.background, ...opts.background },
+  };
   const W = line.width, H = line.height, n = W * H;
   const timings: Record<string, number> = {};
   let t = performance.now();

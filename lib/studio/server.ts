@@ -166,7 +166,7 @@ export async function startStudio(store: Store, opts: Partial<StudioOptions> = {
       const side = lp.sides[Number(m[3])];
       const arr = side[m[2] as "seg" | "gray" | "ink" | "color"];
       if (!arr) return refuse(404, `the ${side.name} has no ${m[2]} data`);
-      return new Response(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), {
+      return new Response(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) as Uint8Array<ArrayBuffer>, {
         headers: { "content-type": "application/octet-stream", "cache-control": "no-store" },
       });
     }

@@ -8,7 +8,9 @@ Deno.test("readLog: a bad line is left out with a warning naming file and line; 
     const file = path.join(dir, "log.jsonl");
     await Deno.writeTextFile(
       file,
-      ['{"step":1,"loss":2}', "{not json", '{"no_step":1}', '{"step":2,"loss":1.5}', '{"step":3,"lo'].join("\n"),
+      ['{"step":1,"loss":2}', "{not json", '{"no_step":1}', '{"step":2,"loss":1.5}', '{"step":3,"lo'].join(
+        "\n",
+      ),
     );
     const warnings: string[] = [];
     const log = await readLog(file, (l) => warnings.push(l));

@@ -232,7 +232,9 @@ export async function readLog(
     } else {
       const torn = lines.slice(i + 1).every((l) => !l.trim());
       warn(
-        `warning: ${file}:${i + 1}: not a log record${torn ? " (a torn last line: was the run killed?)" : ""}; ` +
+        `warning: ${file}:${i + 1}: not a log record${
+          torn ? " (a torn last line: was the run killed?)" : ""
+        }; ` +
           `left out: ${JSON.stringify(line.length > 60 ? line.slice(0, 60) + "..." : line)}`,
       );
     }

@@ -8,3 +8,4 @@ export * from "./match_vis.ts";
 export * from "./plotly.ts";
 export * from "./svg_plot.ts";
 export * from "./notebook.ts";
+export * from "./notebook_setup.ts";

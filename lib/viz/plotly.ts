@@ -105,7 +105,7 @@ export function prCurveFigure(
     data: curves.map((c) => ({
       type: "scatter",
       mode: "lines",
-      name: c.ap === undefined ? c.name : `${c.name} (AP ${(100 * c.ap).toFixed(2)})`,
+      name: c.ap === undefined ? c.name : `${c.name} (AP\u00a0${(100 * c.ap).toFixed(2)})`, // no break inside "AP 87.57"
       x: Array.from(c.recall),
       y: Array.from(c.precision),
     })),

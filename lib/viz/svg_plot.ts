@@ -207,22 +207,30 @@ export async function renderSvg(fig: Figure): Promise<string> {
   const right = heat ? M.r : Math.max(M.r, legendText ? 28 + legendText + 12 : 24);
   let pw = (fig.layout.width ?? W) - M.l - M.r;
   const ph = (fig.layout.height ?? H) - M.t - M.b;
-  let bottom = M.b, catAngle = 0;
+  let bottom = M.b, catAngle = 0, left = M.l;
   if (cats) {
     pw = Math.max(pw, cats.length * 24); // at least 24 px per category: turned labels stay apart
-    const widest = Math.max(0, ...cats.map((c) => textWidth(c, 11)));
+    const widths = cats.map((c) => textWidth(c, 11)), widest = Math.max(0, ...widths);
     if (widest > pw / cats.length - 6) {
       catAngle = pw / cats.length >= 20 ? 45 : 90;
       const drop = catAngle === 90 ? widest : widest * Math.SQRT1_2 + 8;
       bottom = M.b + drop;
+      if (catAngle === 45) {
+        // A turned label runs down and to the left of its bar: the first ones may need room on the left.
+        const overhang = Math.max(
+          0,
+          ...widths.map((w, i) => w * Math.SQRT1_2 - 4 - (M.l + ((i + 0.5) * pw) / cats.length) + 4),
+        );
+        left = M.l + overhang;
+      }
     }
   }
-  const width0 = M.l + pw + right;
+  const width0 = left + pw + right;
   const titleLines = wrapText(titleText(fig.layout.title), 15, width0 - 24);
   const top = M.t + (titleLines.length - 1) * 18;
   const legendH = legendItems.reduce((h, l) => h + 14 * l.lines.length + 4, 0);
   const width = width0, height = top + Math.max(ph, legendH) + bottom;
-  const sx = (v: number) => M.l + ((v - xlo) / (xhi - xlo)) * pw;
+  const sx = (v: number) => left + ((v - xlo) / (xhi - xlo)) * pw;
   const reversed = heat !== undefined;
   const sy = (v: number) =>
     reversed ? top + ((v - ylo) / (yhi - ylo)) * ph : top + ph - ((v - ylo) / (yhi - ylo)) * ph;
@@ -245,27 +253,27 @@ export async function renderSvg(fig: Figure): Promise<string> {
     const png = await sharp(px, { raw: { width: cols, height: rows, channels: 3 } }).png().toBuffer();
     const href = `data:image/png;base64,${png.toString("base64")}`;
     parts.push(
-      `<image x="${M.l}" y="${top}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${href}" xlink:href="${href}"/>`,
+      `<image x="${left}" y="${top}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${href}" xlink:href="${href}"/>`,
     );
     // Colour bar.
     for (let k = 0; k < 20; k++) {
       const [R, G, B] = viridis(k / 19);
       parts.push(
-        `<rect x="${M.l + pw + 12}" y="${top + ph - (k + 1) * ph / 20}" width="14" height="${
+        `<rect x="${left + pw + 12}" y="${top + ph - (k + 1) * ph / 20}" width="14" height="${
           ph / 20 + 0.5
         }" fill="rgb(${R},${G},${B})"/>`,
       );
     }
-    parts.push(`<text x="${M.l + pw + 30}" y="${top + 10}" font-size="11">${fmt(hi)}</text>`);
-    parts.push(`<text x="${M.l + pw + 30}" y="${top + ph}" font-size="11">${fmt(lo)}</text>`);
+    parts.push(`<text x="${left + pw + 30}" y="${top + 10}" font-size="11">${fmt(hi)}</text>`);
+    parts.push(`<text x="${left + pw + 30}" y="${top + ph}" font-size="11">${fmt(lo)}</text>`);
   }
   // Axes and ticks.
-  parts.push(`<rect x="${M.l}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
+  parts.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   if (!heat) {
     for (const v of niceTicks(ylo, yhi)) {
       const y = sy(v);
-      parts.push(`<line x1="${M.l}" x2="${M.l + pw}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
-      parts.push(`<text x="${M.l - 6}" y="${y + 4}" font-size="11" text-anchor="end">${fmt(v)}</text>`);
+      parts.push(`<line x1="${left}" x2="${left + pw}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
+      parts.push(`<text x="${left - 6}" y="${y + 4}" font-size="11" text-anchor="end">${fmt(v)}</text>`);
     }
     if (cats) {
       cats.forEach((c, i) => {
@@ -337,9 +345,9 @@ export async function renderSvg(fig: Figure): Promise<string> {
   });
   let ly = top + 8;
   for (const { lines, color } of legendItems) {
-    parts.push(`<rect x="${M.l + pw + 10}" y="${ly - 8}" width="12" height="10" fill="${color}"/>`);
+    parts.push(`<rect x="${left + pw + 10}" y="${ly - 8}" width="12" height="10" fill="${color}"/>`);
     lines.forEach((line, k) =>
-      parts.push(`<text x="${M.l + pw + 28}" y="${ly + 1 + 14 * k}" font-size="11">${esc(line)}</text>`)
+      parts.push(`<text x="${left + pw + 28}" y="${ly + 1 + 14 * k}" font-size="11">${esc(line)}</text>`)
     );
     ly += 14 * lines.length + 4;
   }
@@ -353,7 +361,7 @@ export async function renderSvg(fig: Figure): Promise<string> {
   const xt = titleText(fig.layout.xaxis?.title), yt = titleText(fig.layout.yaxis?.title);
   if (xt) {
     parts.push(
-      `<text x="${M.l + pw / 2}" y="${top + ph + bottom - 10}" font-size="12" text-anchor="middle">${
+      `<text x="${left + pw / 2}" y="${top + ph + bottom - 10}" font-size="12" text-anchor="middle">${
         esc(xt)
       }</text>`,
     );

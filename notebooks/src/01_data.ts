@@ -15,41 +15,62 @@
 // correspondences, and compares its statistics with the real PBC sample frame when `../shared/real` exists.
 
 // %%
+// Knobs: edit, then run the notebook again. This notebook makes its own small set (into a temporary folder) and
+// reads nothing from data/; it uses no model, so it has no weights, threshold or region-mode knobs.
+const PAIRS = 48; // pairs of each line style (48 pairs = 6 characters of 15 frames)
+const SIZE = 512; // frame side in pixels (the test splits' size)
+const REAL = ""; // folder of the real samples; "": ../shared/real beside a developer checkout, when present
+
 import * as path from "node:path";
-import { generateDataset } from "../lib/generate/mod.ts";
-import { loadFrame, readPairsCsv } from "../lib/data/mod.ts";
 import {
   collectFrameStats,
   type DatasetStats,
   type FrameStats,
+  generate,
+  grayToRgb,
+  labelColors,
+  loadFrame,
+  paintLabels,
+  readPairsCsv,
+  readRgba,
+  existsSync,
+  fromRepo,
+  realDataDir,
+  resizeLinePreserving,
+  type Rgb,
+  type RgbaImage,
+  type RgbImage,
+  showImages,
+  showMarkdown,
+  showPlot,
+  showTable,
+  showText,
   statsTable,
   summarizeFrames,
-} from "../lib/data/stats.ts";
-import { readRgba } from "../lib/image/io.ts";
-import { resizeLinePreserving } from "../lib/image/resize.ts";
-import type { RgbaImage, RgbImage } from "../lib/image/types.ts";
-import { grayToRgb, labelColors, paintLabels, type Rgb } from "../lib/viz/color.ts";
-import { barFigure, histogramFigure } from "../lib/viz/plotly.ts";
-import { showImages, showMarkdown, showPlot, showTable } from "../lib/viz/notebook.ts";
-import { realDataDir } from "../lib/util/paths.ts";
+  barFigure,
+  histogramFigure,
+} from "../lib/mod.ts";
 
-const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1";
-const PAIRS = SMALL ? 4 : 48; // 48 pairs = 6 characters of 15 frames
-const SIZE = SMALL ? 256 : 512;
+const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
+const pairs = SMALL ? 4 : PAIRS, size = SMALL ? 256 : SIZE;
 const tmp = await Deno.makeTempDir({ prefix: "mm-nb01-" });
+await showText(
+  `data: generating ${pairs} pairs of each line style at ${size}x${size} into a temporary folder` +
+    (SMALL ? " (MANGAMATCH_NB_SMALL=1: the test command's size)" : ""),
+);
 const roots: Record<string, string> = {};
 for (const [style, seed] of [["clean", 1], ["hand-drawn", 2]] as const) {
   roots[style] = path.join(tmp, style);
-  const r = await generateDataset({
+  const r = await generate.generateDataset({
     out: roots[style],
-    pairs: PAIRS,
+    pairs,
     style,
     seed,
-    size: SIZE,
+    size,
     gap: 7,
     framesPerCharacter: 15,
   });
-  console.log(
+  await showText(
     `${style}: ${r.characters} characters, ${r.frames} frames, ${r.pairs} pairs in ${r.seconds.toFixed(1)} s`,
   );
 }
@@ -122,13 +143,13 @@ for (const [style, root] of Object.entries(roots)) {
   perFrame[style] = await collectFrameStats(root);
   stats.push(summarizeFrames(style, root, perFrame[style]));
 }
-const real = realDataDir();
+const real = REAL ? (existsSync(fromRepo(REAL)) ? fromRepo(REAL) : null) : realDataDir();
 if (real) {
   const dir = path.join(real, "pbc-sample");
   perFrame["real PBC"] = await collectFrameStats(dir);
   stats.push(summarizeFrames("real PBC", dir, perFrame["real PBC"]));
 }
-console.log(statsTable(stats));
+await showText(statsTable(stats));
 await showTable(stats.map((d) => ({
   dataset: d.name,
   frames: d.frames,
@@ -184,7 +205,7 @@ if (real) {
     maxSide: 640,
   });
 } else {
-  console.log("../shared/real not present: skipping the real sample");
+  await showText("../shared/real not present: skipping the real sample");
 }
 
 // %%

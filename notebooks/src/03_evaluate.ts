@@ -15,78 +15,104 @@
 //   (region precision); region recall is the share of true match groups covered.
 //
 // Every metric is exact and checked against scikit-learn on fixed inputs (`lib/eval/*_test.ts`). The same
-// numbers come from the command line:
-// `deno task evaluate --data data/test-clean --out out/eval-clean`.
+// numbers come from the command line, one row per run:
+// `deno task evaluate --data data/test-clean --out out/eval-clean` (ours, patches), with `--regions hybrid` for
+// the second row, `--method oracle` and `--method floodfill` for the others; `--merge-threshold` and
+// `--match-threshold` are the knobs below.
 //
-// Rows: **ours** (the shipped model, `experiments/small-v1`, with the paper's post-processing), the **oracle**
-// (ground-truth patch similarities through the same post-processing: what a perfect model would reach, the
-// upper bound of the pipeline) and **flood fill** (regions between strokes, matched by position and shape: the
-// assumption of prior colourisation work, no learning).
+// Rows: **ours** (the model of the `WEIGHTS` knob, the shipped `experiments/small-v1`), once through the paper's
+// post-processing (`patches`) and once with the region mode of the `REGIONS` knob (`hybrid`); the **oracle**
+// (ground-truth patch similarities through the paper's post-processing: what a perfect model would reach, the
+// upper bound of that pipeline) and **flood fill** (regions between strokes, matched by position and shape: the
+// assumption of prior colourisation work, no learning). All rows use the thresholds of the knobs (the release's
+// 0.72 and 0.6).
 //
 // **Our data are not the paper's.** The paper evaluates on PaintBucket-Character (PBC), ATD-12K and GenAI
 // frames; ours are the generator's procedural characters (`01_data`), clean and hand-drawn, 300 pairs each.
 // The paper's numbers are printed beside ours for orientation only.
 
 // %%
-import * as path from "node:path";
-import { REPO_ROOT } from "../lib/util/paths.ts";
-import { type EvalMetrics, evaluateDataset } from "../lib/eval/mod.ts";
-import { floodFillMethod, modelPredictor, oraclePredictor } from "../lib/eval/predictors.ts";
-import { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel } from "../lib/eval/shipped.ts";
-import { testSplits } from "../lib/eval/splits.ts";
-import { table1, table2, type TableEntry } from "../lib/eval/tables.ts";
-import { prCurveFigure } from "../lib/viz/plotly.ts";
-import { showMarkdown, showPlot, showTable } from "../lib/viz/notebook.ts";
+// Knobs: edit, then run the notebook again. Relative paths are from the repository root, whatever the kernel's
+// working folder. Without the data a small set is generated in its place (the first output line says so).
+const DATA = "data"; // folder holding the test splits test-clean/ and test-hand/ (deno task generate, README)
+const WEIGHTS = "experiments/small-v1"; // the model: model.json + weights.bin
+const PAIRS = 0; // pairs per split, spread over it; 0: all (300 each)
+const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
+const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
+const REGIONS = "hybrid" as RegionMode; // region mode of the second "ours" row: patches (the paper) | lines | hybrid
 
-const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1";
-// Full run: all 300 pairs of data/test-clean and data/test-hand. CI: 4 pairs of each style, generated here.
-const splits = await testSplits({ small: SMALL, pairs: 4 });
-const weights = defaultWeights();
-const loaded: LoadedModel | null = weights ? await loadEvalModel(weights) : null;
-await showMarkdown(
-  splits.map((s) =>
-    `- **${s.name}**: ${s.pairs.length} of ${s.total} pairs, ${
-      s.generated ? "generated here (small CI split)" : `\`${path.relative(Deno.cwd(), s.root)}\``
-    }`
-  ).join("\n") + "\n\n" +
-    (loaded
-      ? `Model: \`${
-        path.relative(REPO_ROOT, loaded.dir)
-      }\` (${loaded.model.config.preset}, ${loaded.model.config.inputSize} px input, ${loaded.model.config.patch}-px patches).`
-      : `**No shipped model yet** (\`${DEFAULT_WEIGHTS}\` is missing): only the oracle and flood-fill rows are shown.`),
-);
+import {
+  type EvalMetrics,
+  evaluateDataset,
+  floodFillMethod,
+  type MatchPairOptions,
+  MATCHING_DEFAULTS,
+  modelPredictor,
+  notebookModel,
+  notebookSplits,
+  oraclePredictor,
+  PATCH_MERGE_DEFAULTS,
+  prCurveFigure,
+  REGION_DEFAULTS,
+  type RegionMode,
+  showMarkdown,
+  showPlot,
+  showTable,
+  table1,
+  table2,
+  type TableEntry,
+  withSummary,
+} from "../lib/mod.ts";
+
+const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
+const splits = await notebookSplits({ data: DATA, pairs: PAIRS, small: SMALL });
+const loaded = await notebookModel(WEIGHTS);
+/** The pipeline settings of every row: the knobs above. */
+const knobs = (regions: RegionMode): Partial<MatchPairOptions> => ({
+  regions,
+  region: {
+    merge: { ...PATCH_MERGE_DEFAULTS, threshold: MERGE_THRESHOLD },
+    hybrid: { ...REGION_DEFAULTS.hybrid, threshold: MERGE_THRESHOLD },
+  },
+  matching: { ...MATCHING_DEFAULTS, threshold: MATCH_THRESHOLD },
+});
 
 // %% [markdown]
-// ## Running the three methods on both splits
-// One progress line per run. "ours, paper pipeline" runs the release's defaults (patch regions, edge-aware
-// merging, watershed, sigmoid scores, matching threshold 0.6); "ours, hybrid" is the toolkit's default
-// (line-enclosed regions grouped by the same similarities; same scores and threshold). The oracle uses the model's
-// patch grid (16x16 patches of its 256-px input, i.e. 32 px of a 512-px frame, the release's patch size) and the
-// paper's pipeline.
+// ## Running the methods on both splits
+// "ours, patches" runs the release's pipeline (patch regions, edge-aware merging, watershed, sigmoid scores);
+// "ours, <REGIONS>" the same model and thresholds with the region mode of the `REGIONS` knob (`hybrid`, the
+// toolkit's default: line-enclosed regions grouped by the same similarities). The oracle uses the model's patch
+// grid (16x16 patches of its 256-px input, i.e. 32 px of a 512-px frame, the release's patch size) and the
+// paper's pipeline. Each run shows a progress line while it runs, replaced by its time when done. Every row's
+// time includes its own model forward pass, so the times compare.
 
 // %%
-type MethodName = "ours, paper pipeline" | "ours, hybrid" | "oracle" | "flood fill";
-const results: { split: string; method: MethodName; metrics: EvalMetrics; seconds: number }[] = [];
+type Row = { split: string; method: string; metrics: EvalMetrics; seconds: number };
+const results: Row[] = [];
+const oursPatches = "ours, patches", oursMode = `ours, ${REGIONS}`;
 for (const s of splits) {
-  const methods: [MethodName, ReturnType<typeof floodFillMethod>][] = [
+  const methods: [string, ReturnType<typeof floodFillMethod>][] = [
     ...(loaded
       ? [
-        ["ours, paper pipeline", modelPredictor(loaded.model, { match: { regions: "patches" } })],
-        ["ours, hybrid", modelPredictor(loaded.model, { match: { regions: "hybrid" } })],
-      ] as [MethodName, ReturnType<typeof floodFillMethod>][]
+        [oursPatches, modelPredictor(loaded.model, { match: knobs("patches") })],
+        ...(REGIONS === "patches" ? [] : [[oursMode, modelPredictor(loaded.model, { match: knobs(REGIONS) })]]),
+      ] as [string, ReturnType<typeof floodFillMethod>][]
       : []),
     [
       "oracle",
       oraclePredictor(
         { inputSize: loaded?.model.config.inputSize, patch: loaded?.model.config.patch },
-        { regions: "patches" },
+        knobs("patches"),
       ),
     ],
     ["flood fill", floodFillMethod()],
   ];
   for (const [method, predict] of methods) {
     const t0 = performance.now();
-    const metrics = await evaluateDataset(s.root, s.pairs, predict, { label: `${method}, ${s.name}` });
+    const metrics = await withSummary(
+      () => evaluateDataset(s.root, s.pairs, predict, { label: `${method}, ${s.name}` }),
+      (m, sec) => `${method}, ${s.name}: ${m.pairs} pairs in ${sec.toFixed(1)} s (${(sec / m.pairs).toFixed(2)} s/pair)`,
+    );
     results.push({ split: s.name, method, metrics, seconds: (performance.now() - t0) / 1000 });
   }
 }
@@ -103,13 +129,13 @@ await showTable(results.map((r) => ({
 // (100% by construction), so it is left out too.
 
 // %%
-const entry = (r: (typeof results)[number]): TableEntry => ({
+const entry = (r: Row): TableEntry => ({
   name: `${r.method}, ${r.split}`,
   patch: r.metrics.patch,
   region: r.metrics.region,
 });
 // Table 1 depends on the similarities only, the same for both of our pipelines: one row per split.
-const ours = results.filter((r) => r.method === "ours, paper pipeline");
+const ours = results.filter((r) => r.method === oursPatches);
 const dataNote =
   "The paper's rows are on PBC, ATD-12K and GenAI frames; ours on generated frames: the data " +
   "differ, so the numbers do not compare one for one.";
@@ -118,7 +144,7 @@ if (ours.length) {
     table1(ours.map(entry), { paper: true, caption: `Patch level (percentages). ${dataNote}` }),
   );
 } else {
-  await showMarkdown("*No shipped model yet: Table 1 needs a model's similarities.*");
+  await showMarkdown("*No model (see the first output lines): Table 1 needs a model's similarities.*");
 }
 
 // %% [markdown]
@@ -126,7 +152,7 @@ if (ours.length) {
 // Ours, then the oracle (upper bound of the post-processing) and flood fill (no learning), then the paper.
 
 // %%
-const order: MethodName[] = ["ours, paper pipeline", "ours, hybrid", "oracle", "flood fill"];
+const order = [oursPatches, oursMode, "oracle", "flood fill"];
 const byMethod = [...results].sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
 await showMarkdown(table2(byMethod.map(entry), {
   paper: true,
@@ -146,7 +172,7 @@ await showTable(byMethod.map((r) => ({
 // intra-image a and b and cross-image.
 
 // %%
-if (!ours.length) await showMarkdown("*No shipped model yet: no curves.*");
+if (!ours.length) await showMarkdown("*No model (see the first output lines): no curves.*");
 for (const r of ours) {
   const c = r.metrics.pr_curves!, p = r.metrics.patch!;
   await showPlot(prCurveFigure([

@@ -5,7 +5,8 @@
 // unmatched regions grey; background white; strokes on top.** For each pair:
 //
 // 1. the ground truth (each label one colour, the same in both frames),
-// 2. ours (the shipped model + the paper's post-processing, `patches` mode, and `hybrid` mode),
+// 2. ours (the model of the `WEIGHTS` knob, the shipped one, through the paper's post-processing, `patches` mode,
+//    and through the `REGIONS` knob's mode, `hybrid`; both with the thresholds of the knobs),
 // 3. the oracle (ground-truth patch similarities through the same post-processing: the best this pipeline can
 //    do),
 // 4. flood fill (regions between strokes, matched by position and shape),
@@ -18,41 +19,71 @@
 // and the hand-drawn clip `laughing_girl` frames 0000 and 0002 (1600x1600, no labels: pictures only).
 
 // %%
-import * as path from "node:path";
-import { REPO_ROOT } from "../lib/util/paths.ts";
-import { loadFrame, type PbcFrame } from "../lib/data/pbc.ts";
-import { readGray, readRgb } from "../lib/image/io.ts";
-import type { GrayImage, LabelMap, RgbImage } from "../lib/image/types.ts";
-import { type ColorizedMethod, colorizeMethods } from "../lib/eval/colorization.ts";
-import { colorizationScores } from "../lib/match/colorize_pair.ts";
-import { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel } from "../lib/eval/shipped.ts";
-import { testSplits } from "../lib/eval/splits.ts";
-import { labelColors, overlayLines, paintLabels, type Rgb } from "../lib/viz/color.ts";
-import { matchVisualization } from "../lib/viz/match_vis.ts";
-import { showImages, showMarkdown, showTable } from "../lib/viz/notebook.ts";
-import { realDataDir } from "../lib/util/paths.ts";
+// Knobs: edit, then run the notebook again. Relative paths are from the repository root, whatever the kernel's
+// working folder. Without the data a small set is generated in its place (the first output line says so).
+const DATA = "data"; // folder holding the test splits test-clean/ and test-hand/ (deno task generate, README)
+const WEIGHTS = "experiments/small-v1"; // the model: model.json + weights.bin
+const PICKS = [0, 120, 240]; // which pairs of each split are pictured (indices, taken modulo the split's size)
+const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
+const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
+const REGIONS = "hybrid" as RegionMode; // region mode of the second "ours": patches (the paper) | lines | hybrid
 
-const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1";
-const splits = await testSplits({ small: SMALL, pairs: 4 });
-const weights = defaultWeights();
-const loaded: LoadedModel | null = weights ? await loadEvalModel(weights) : null;
+import * as path from "node:path";
+import {
+  type ColorizedMethod,
+  colorizeMethods,
+  colorizePair,
+  type ColorizePairResult,
+  colorizationScores,
+  type GrayImage,
+  labelColors,
+  type LabelMap,
+  loadFrame,
+  type MatchPairOptions,
+  MATCHING_DEFAULTS,
+  matchVisualization,
+  notebookModel,
+  notebookSplits,
+  oracleGrid,
+  oracleSimilarity,
+  overlayLines,
+  paintLabels,
+  PATCH_MERGE_DEFAULTS,
+  type PbcFrame,
+  readGray,
+  readRgb,
+  realDataDir,
+  REGION_DEFAULTS,
+  type RegionMode,
+  type Rgb,
+  type RgbImage,
+  showImages,
+  showMarkdown,
+  showTable,
+} from "../lib/mod.ts";
+
+const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
+const splits = await notebookSplits({ data: DATA, pairs: 0, small: SMALL });
+const loaded = await notebookModel(WEIGHTS);
 const model = loaded?.model ?? null;
-await showMarkdown(
-  model
-    ? `Model: \`${
-      path.relative(REPO_ROOT, loaded!.dir)
-    }\` (${model.config.preset}, ${model.config.inputSize} px input).`
-    : `**No shipped model yet** (\`${DEFAULT_WEIGHTS}\` is missing): the pictures show the ground truth, the oracle and flood fill.`,
-);
+/** The pipeline settings of the knobs, for one region mode. */
+const knobs = (regions: RegionMode): Partial<MatchPairOptions> => ({
+  regions,
+  region: {
+    merge: { ...PATCH_MERGE_DEFAULTS, threshold: MERGE_THRESHOLD },
+    hybrid: { ...REGION_DEFAULTS.hybrid, threshold: MERGE_THRESHOLD },
+  },
+  matching: { ...MATCHING_DEFAULTS, threshold: MATCH_THRESHOLD },
+});
 
 // %% [markdown]
 // ## Helpers: the pictures
 // `matchVisualization` (lib/viz) paints matched groups; the ground truth is painted by label with one palette
 // shared by both frames; colourisation is `colorizePair` (lib/match, what `deno task colorize` runs): reference
 // colours by region, the most similar reference region's colour for regions no match covers, the reference
-// background's colour for the background. Flood fill has no similarity: its matched regions only. Every method
-// on a pair is `colorizeMethods` (lib/eval/colorization.ts), which `deno task bench:colorize` scores over many
-// pairs.
+// background's colour for the background. Flood fill has no similarity: its matched regions only. `methodsFor`
+// runs every method on a pair with the knobs above; with the release's thresholds it gives what
+// `colorizeMethods` (lib/eval/colorization.ts) gives, which `deno task bench:colorize` scores over many pairs.
 
 // %%
 const palette = new Map<number, Rgb>(labelColors(256).map((c, k) => [k, c]));
@@ -66,7 +97,46 @@ function truthPicture(f: PbcFrame): RgbImage {
   return paintLabels(labels, { colors: palette, black: [-2], white: [-1] });
 }
 
-function matchPicture(a: GrayImage, b: GrayImage, r: ColorizedMethod): RgbImage {
+/** One method's answer on a pair (as lib/eval's colorizeMethods gives it, with any name). */
+type Method = Omit<ColorizedMethod, "name"> & { name: string };
+
+/**
+ * Every method on a pair, with the knobs: ours in `patches` mode and in the `REGIONS` mode (one forward pass),
+ * the oracle (ground-truth similarities, `patches`) when the truth is known, and flood fill (no thresholds).
+ */
+async function methodsFor(
+  refColor: RgbImage,
+  lineA: GrayImage,
+  lineB: GrayImage,
+  truth?: { a: PbcFrame; b: PbcFrame },
+): Promise<Method[]> {
+  const via = (name: string, c: ColorizePairResult): Method => ({
+    name,
+    regionsA: c.match.regionsA,
+    regionsB: c.match.regionsB,
+    matches: c.match.matches,
+    backgroundA: c.match.backgroundA,
+    backgroundB: c.match.backgroundB,
+    painted: c.painted,
+    fills: c.fills,
+    seconds: 0,
+  });
+  const out: Method[] = [];
+  if (model) {
+    const sim = await model.similarity(lineA, lineB);
+    for (const mode of REGIONS === "patches" ? ["patches" as const] : ["patches" as const, REGIONS]) {
+      out.push(via(`ours (${mode})`, colorizePair(refColor, lineA, lineB, sim, { match: knobs(mode) })));
+    }
+  }
+  if (truth) {
+    const sim = oracleSimilarity(truth.a, truth.b, oracleGrid({ model }));
+    out.push(via("oracle (patches)", colorizePair(refColor, lineA, lineB, sim, { match: knobs("patches") })));
+  }
+  out.push(...await colorizeMethods(refColor, lineA, lineB, {})); // flood fill
+  return out;
+}
+
+function matchPicture(a: GrayImage, b: GrayImage, r: Method): RgbImage {
   return matchVisualization(a, r.regionsA, b, r.regionsB, r.matches, {
     backgroundA: r.backgroundA,
     backgroundB: r.backgroundB,
@@ -81,7 +151,7 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 // pixel accuracy over non-stroke pixels and region accuracy over the true colour regions.
 
 // %%
-const picks = SMALL ? [0] : [0, 120, 240];
+const picks = SMALL ? [0] : PICKS;
 const colourRows: Record<string, string>[] = [];
 for (const s of splits) {
   for (const k of picks) {
@@ -92,7 +162,7 @@ for (const s of splits) {
     ]);
     const [refColor, tgtColor] = await Promise.all([readRgb(a.paths.gt!), readRgb(b.paths.gt!)]);
     await showMarkdown(`### ${s.name}: \`${p.dir}\` frames ${p.reference} → ${p.target}`);
-    const methods = await colorizeMethods(refColor, a.line, b.line, { model, truth: { a, b } });
+    const methods = await methodsFor(refColor, a.line, b.line, { a, b });
     await showImages([
       truthPicture(a),
       truthPicture(b),
@@ -163,7 +233,7 @@ if (!real) {
   const a = await loadFrame(path.join(real, "pbc-sample"), "Char0242", "0242");
   const b: PbcFrame = { ...a, frame: "0242 (mirrored)", line: mirror(a.line), seg: mirror(a.seg) };
   const color = await readRgb(a.paths.gt!);
-  const methods = await colorizeMethods(color, a.line, b.line, { model, truth: { a, b } });
+  const methods = await methodsFor(color, a.line, b.line, { a, b });
   await showImages(
     [truthPicture(a), truthPicture(b), ...methods.map((r) => matchPicture(a.line, b.line, r))],
     {
@@ -212,8 +282,8 @@ if (real) {
     readGray(path.join(dir, "line", "0002.png")),
     readRgb(path.join(dir, "gt", "0000.png")),
   ]);
-  if (!model) await showMarkdown("*No shipped model yet: flood fill only.*");
-  const methods = await colorizeMethods(color, lineA, lineB, { model });
+  if (!model) await showMarkdown("*No model (see the first output lines): flood fill only.*");
+  const methods = await methodsFor(color, lineA, lineB);
   await showImages(methods.map((r) => matchPicture(lineA, lineB, r)), {
     titles: methods.map((r) => `${r.name}: ${r.matches.length} matches`),
     width: 420,

@@ -11,80 +11,131 @@
 // cross-attention (M = 0) and on auto-annotated labels are short runs (`experiments/abl-m0`, `abl-auto`), compared
 // with a run of the same budget on exact labels (`experiments/abl-exact`), not with the shipped model's long run.
 //
-// Run the cells in order, or change one knob in its cell and run that cell and the table cells again. The
-// command line gives the same table: `deno task ablate --data data/test-clean --out out/ablation-clean`.
+// Run the cells in order, or change one knob in its cell and run that cell and the table cells again; a row of
+// your own (its own id) joins the summary table and chart (see "A row of your own"). The command line gives the
+// same table: `deno task ablate --data data/test-clean --out out/ablation-clean` (`--merge-threshold`,
+// `--match-threshold` as the knobs below).
+//
+// Times: the model's forward pass is run once per pair and model before the rows and timed apart; every row's
+// s/pair is then its own post-processing, matching and scoring, so rows compare. Patch 32 is the exception: its
+// pooled tokens need a forward pass of their own, which its time includes.
 
 // %%
-import * as path from "node:path";
-import { REPO_ROOT } from "../lib/util/paths.ts";
-import { existsSync } from "../lib/util/fs.ts";
-import { repoPath } from "../lib/util/paths.ts";
+// Knobs: edit, then run the notebook again. Relative paths are from the repository root, whatever the kernel's
+// working folder. Without the data a small set is generated in its place (the first output line says so).
+const DATA = "data"; // folder holding the test splits test-clean/ and test-hand/ (deno task generate, README)
+const WEIGHTS = "experiments/small-v1"; // the model of the "Ours" rows
+const BUDGET_WEIGHTS = { exact: "experiments/abl-exact", m0: "experiments/abl-m0", auto: "experiments/abl-auto" };
+const PAIRS = 60; // pairs per split, spread over it (60 = 8 characters: the ranking of rows is stable); 0: all
+const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
+const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
+// Region mode: each row sets its own (the paper's `patches` unless the row is about another mode).
+
 import {
-  ABLATE_DEFAULT_LIMIT,
   ABLATION_ROWS,
   type AblationModels,
   type AblationResult,
   type AblationRow,
   ablationTable,
+  barFigure,
+  cachedSimilarity,
+  type LoadedModel,
+  loadFrame,
+  type MatchPairOptions,
+  MATCHING_DEFAULTS,
+  notebookModel,
+  notebookSplits,
+  PATCH_MERGE_DEFAULTS,
+  prCurveFigure,
+  REGION_DEFAULTS,
   runAblation,
-} from "../lib/eval/ablation.ts";
-import { DEFAULT_WEIGHTS, defaultWeights, type LoadedModel, loadEvalModel } from "../lib/eval/shipped.ts";
-import { testSplits } from "../lib/eval/splits.ts";
-import { cachedSimilarity } from "../lib/eval/predictors.ts";
-import { barFigure, prCurveFigure } from "../lib/viz/plotly.ts";
-import { showMarkdown, showPlot, showTable } from "../lib/viz/notebook.ts";
+  showMarkdown,
+  showPlot,
+  showTable,
+  showText,
+  type SimilarityModel,
+  withSummary,
+} from "../lib/mod.ts";
 
-const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1";
-// Full run: 60 pairs spread over each 300-pair split (8 characters; the ranking of rows is stable there).
-// CI: 4 pairs of each style, generated here.
-const splits = await testSplits({ small: SMALL, pairs: 4, limit: SMALL ? 0 : ABLATE_DEFAULT_LIMIT });
-const weights = defaultWeights();
-const loaded: LoadedModel | null = weights ? await loadEvalModel(weights) : null;
-// One forward pass per pair, shared by every model row.
-const models = loaded ? { model: cachedSimilarity(loaded.model) } : {};
+const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
+const splits = await notebookSplits({ data: DATA, pairs: SMALL ? 0 : PAIRS, small: SMALL });
+const loaded = await notebookModel(WEIGHTS);
+/** The thresholds of the knobs, under a row's own pipeline options (a row that sets one keeps its own). */
+const withKnobs = (row: AblationRow): AblationRow => ({
+  ...row,
+  match: {
+    ...row.match,
+    region: {
+      ...row.match?.region,
+      merge: { ...PATCH_MERGE_DEFAULTS, threshold: MERGE_THRESHOLD, ...row.match?.region?.merge },
+      hybrid: { ...REGION_DEFAULTS.hybrid, threshold: MERGE_THRESHOLD, ...row.match?.region?.hybrid },
+    },
+    matching: { ...MATCHING_DEFAULTS, threshold: MATCH_THRESHOLD, ...row.match?.matching },
+  } as Partial<MatchPairOptions>,
+});
 const grid = {
   oracleInputSize: loaded?.model.config.inputSize ?? 256,
   oraclePatch: loaded?.model.config.patch ?? 16,
 };
-await showMarkdown(
-  splits.map((s) =>
-    `- **${s.name}**: ${s.pairs.length} of ${s.total} pairs${s.generated ? " (generated here)" : ""}`
-  )
-    .join("\n") +
-    "\n\n" +
-    (loaded
-      ? `Model: \`${path.relative(REPO_ROOT, loaded.dir)}\`.`
-      : `**No shipped model yet** (\`${DEFAULT_WEIGHTS}\` is missing): the model rows are skipped; the oracle and flood-fill rows run.`),
-);
 
-/** Results by split, then by row id (a rerun of a cell replaces its row). */
+/** Runs every pair's forward pass once (kept by `cachedSimilarity`), timed apart from the rows. */
+async function warm(model: SimilarityModel, name: string): Promise<void> {
+  for (const s of splits) {
+    const t0 = performance.now();
+    for (const p of s.pairs) {
+      const [a, b] = await Promise.all([loadFrame(s.root, p.dir, p.reference), loadFrame(s.root, p.dir, p.target)]);
+      await model.similarity(a.line, b.line);
+    }
+    const sec = (performance.now() - t0) / 1000;
+    await showText(
+      `${name}, ${s.name}: forward pass of ${s.pairs.length} pairs in ${sec.toFixed(1)} s ` +
+        `(${(sec / s.pairs.length).toFixed(2)} s/pair, not in the rows' times)`,
+    );
+  }
+}
+/** One forward pass per pair, shared by every model row. */
+const models: AblationModels = loaded ? { model: cachedSimilarity(loaded.model) } : {};
+if (models.model) await warm(models.model, "model");
+
+/** Results by split, then by row id, in the order rows ran (a rerun of a cell replaces its row). */
 const results = new Map<string, Map<string, AblationResult>>(splits.map((s) => [s.name, new Map()]));
 /** A row of the table by id (the defaults; cells below override its knob). */
-const rowOf = (id: string): AblationRow => ABLATION_ROWS.find((r) => r.id === id)!;
+const rowOf = (id: string): AblationRow => {
+  const r = ABLATION_ROWS.find((r) => r.id === id);
+  if (!r) throw new Error(`no ablation row "${id}" (rows: ${ABLATION_ROWS.map((r) => r.id).join(", ")})`);
+  return r;
+};
+const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(2));
 
-/** Runs one row on every split and shows its line. */
+/** Runs one row on every split, then shows its line per split: the cell ends with the row's table. */
 async function run(row: AblationRow, using: AblationModels = models): Promise<void> {
   for (const s of splits) {
-    const [r] = await runAblation(s.root, s.pairs, [row], using, {
-      ...grid,
-      progress: "notebook",
-      missing: { model: `no shipped model yet (${DEFAULT_WEIGHTS})` },
-    });
+    const [r] = await withSummary(
+      () =>
+        runAblation(s.root, s.pairs, [withKnobs(row)], using, {
+          ...grid,
+          progress: "notebook",
+          missing: { model: `no model (${WEIGHTS})` },
+        }),
+      ([r], sec) =>
+        r.status === "skipped"
+          ? `${row.id}, ${s.name}: skipped (${r.note})`
+          : `${row.id}, ${s.name}: ${r.pairs} pairs in ${sec.toFixed(1)} s`,
+    );
     results.get(s.name)!.set(row.id, r);
   }
   await showTable(splits.map((s) => {
     const r = results.get(s.name)!.get(row.id)!;
-    const p = (v: number | undefined) => (v === undefined ? "–" : (100 * v).toFixed(2));
     return r.status === "skipped" ? { split: s.name, row: row.label, note: `skipped: ${r.note}` } : {
       split: s.name,
       row: row.label,
-      "patch AP": p(r.patch?.ap),
-      ARI: p(r.region?.ari),
-      "mIoU G→P": p(r.region?.miou_gp),
+      "patch AP": pct(r.patch?.ap),
+      ARI: pct(r.region?.ari),
+      "mIoU G→P": pct(r.region?.miou_gp),
       CR: r.region!.cr.toFixed(2),
-      "region P": p(r.region?.precision_all),
-      "region P (valid)": p(r.region?.precision_valid),
-      "region R": p(r.region?.recall),
+      "region P (all)": pct(r.region?.precision_all),
+      "region P (valid)": pct(r.region?.precision_valid),
+      "region R": pct(r.region?.recall),
       "s/pair": (r.seconds / r.pairs).toFixed(2),
     };
   }));
@@ -161,11 +212,12 @@ await run({ ...rowOf("softmax"), score: "softmax" });
 
 // %%
 const budget: AblationModels = {}, budgetLoaded: LoadedModel[] = [];
-for (const [k, dir] of [["exact", "abl-exact"], ["m0", "abl-m0"], ["auto", "abl-auto"]] as const) {
-  const d = repoPath(path.join("experiments", dir));
-  if (!existsSync(path.join(d, "model.json"))) continue;
-  budgetLoaded.push(await loadEvalModel(d));
-  budget[k] = cachedSimilarity(budgetLoaded[budgetLoaded.length - 1].model);
+for (const [k, dir] of Object.entries(BUDGET_WEIGHTS) as [keyof typeof BUDGET_WEIGHTS, string][]) {
+  const l = await notebookModel(dir, { label: `${k} model` });
+  if (!l) continue;
+  budgetLoaded.push(l);
+  budget[k] = cachedSimilarity(l.model);
+  await warm(budget[k]!, `${k} model`);
 }
 await run(rowOf("budget-exact"), budget);
 await run(rowOf("m0"), budget);
@@ -176,26 +228,45 @@ await run(rowOf("auto-labels"), budget);
 // Ground-truth similarities: the patch scores are perfect, so each row shows what post-processing alone keeps.
 
 // %%
-for (const id of ["oracle", "oracle-lines", "oracle-hybrid", "oracle-no-edge-merge", "oracle-no-watershed"]) {
-  await run(rowOf(id));
-}
-await run({ ...rowOf("oracle-patch32"), patchFactor: 2 });
-await run({ ...rowOf("oracle-softmax"), score: "softmax" });
+// Every oracle row of the table, whichever rows lib/eval defines.
+for (const row of ABLATION_ROWS.filter((r) => r.source === "oracle")) await run(row);
+
+// %% [markdown]
+// ## A row of your own
+// Any row with its own id joins the summary table and the chart below. Here: the paper's pipeline with a stricter
+// matching threshold (0.7 instead of the knob's), to see what precision it buys and what recall it costs.
+
+// %%
+await run({
+  id: "match-0.7",
+  label: "Ours: paper pipeline, match threshold 0.7",
+  change: "region matching threshold 0.7 (the release: 0.6)",
+  source: "model",
+  match: { matching: { ...MATCHING_DEFAULTS, threshold: 0.7 } },
+});
 
 // %% [markdown]
 // ## The table
 // Rows in the order of `deno task ablate`.
 
 // %%
-const ordered = (split: string) =>
-  ABLATION_ROWS.map((r) => results.get(split)!.get(r.id)).filter((r): r is AblationResult => !!r);
+/** Every row that ran on a split: the library's rows in table order, then rows of your own in the order they ran. */
+const ordered = (split: string): AblationResult[] => {
+  const got = results.get(split)!, known = new Set(ABLATION_ROWS.map((r) => r.id));
+  return [
+    ...ABLATION_ROWS.map((r) => got.get(r.id)).filter((r): r is AblationResult => !!r),
+    ...[...got.values()].filter((r) => !known.has(r.id)),
+  ];
+};
 for (const s of splits) {
   await showMarkdown(
     `### ${s.name} (${s.pairs.length} pairs)\n\n` +
       ablationTable(ordered(s.name), {
         caption:
           "Percentages except CR (raw) and s/pair. AP, best F1, top-1: cross-image patches (Table 1); " +
-          "ARI, mIoU, CR: means over both images; region P/R at purity >= 0.8 (Table 2).",
+          "ARI, mIoU, CR: means over both images; region P/R at purity >= 0.8 (Table 2). " +
+          `Thresholds: merge ${MERGE_THRESHOLD}, match ${MATCH_THRESHOLD} unless the row says otherwise. ` +
+          "s/pair: post-processing, matching and scoring (the forward pass is timed above; patch 32 includes its own).",
       }),
   );
 }
@@ -207,28 +278,37 @@ for (const s of splits) {
 for (const s of splits) {
   const ok = ordered(s.name).filter((r) => r.status === "ok");
   await showPlot(barFigure([
-    { name: "region precision", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.precision_all) },
+    { name: "region precision (all)", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.precision_all) },
     { name: "region recall", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.recall) },
     { name: "ARI", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.ari) },
-  ], { title: `Region level, ${s.name}`, yTitle: "%" }));
+  ], { title: `Region level, ${s.name} (${s.pairs.length} pairs)`, yTitle: "%" }));
 }
 
 // %% [markdown]
 // ## Cross-image PR curves of the model rows
-// Rows that change only post-processing share the paper row's curve; patch 32 and softmax change it.
+// One curve per distinct similarity: rows that change only post-processing or matching share the paper row's
+// curve (named once, with how many rows share it); patch 32, softmax and the other models have their own.
 
 // %%
 for (const s of splits) {
-  const curves = ["paper", "patch32", "softmax"]
-    .map((id) => results.get(s.name)!.get(id))
-    .filter((r): r is AblationResult => !!r && r.status === "ok" && !!r.pr_cross);
-  if (!curves.length) {
-    await showMarkdown(`*${s.name}: no model rows ran (no shipped model yet).*`);
+  const groups = new Map<string, AblationResult[]>();
+  for (const r of ordered(s.name)) {
+    if (r.status !== "ok" || !r.pr_cross || r.source === "oracle") continue;
+    const row = ABLATION_ROWS.find((x) => x.id === r.id);
+    const key = `${r.source}|${row?.patchFactor ?? 1}|${row?.score ?? "sigmoid"}|${r.patch?.ap}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  if (!groups.size) {
+    await showMarkdown(`*${s.name}: no model rows ran (no model).*`);
     continue;
   }
   await showPlot(prCurveFigure(
-    curves.map((r) => ({ name: r.label, ...r.pr_cross!, ap: r.patch!.ap })),
-    `Cross-image patch PR curves, ${s.name}`,
+    [...groups.values()].map((g) => ({
+      name: g.length > 1 ? `${g[0].label} (+${g.length - 1} rows, same similarities)` : g[0].label,
+      ...g[0].pr_cross!,
+      ap: g[0].patch!.ap,
+    })),
+    `Cross-image patch PR curves, ${s.name} (${s.pairs.length} pairs)`,
   ));
 }
 

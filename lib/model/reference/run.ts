@@ -109,6 +109,7 @@ export async function runReference(
     const script = path.join(REFERENCE_DIR, `mangamatch_${impl}.py`);
     const r = await new Deno.Command(python, {
       args: [script, weights, "--pair", pairFile, "--out", outFile],
+      env: { PYTHONDONTWRITEBYTECODE: "1" }, // no __pycache__ in the source tree
       stdout: "piped",
       stderr: "piped",
     }).output();
