@@ -23,9 +23,15 @@ export interface SpeedRun {
   cpuSPerStep: number | null;
 }
 
-/** Times `steps` calls of `one` after one warm-up call. */
-export async function measure(batch: number, steps: number, one: () => Promise<void>): Promise<SpeedRun> {
-  await one(); // warm-up: first-call costs (kernel set-up, heap growth, shader compilation on WebGPU)
+/** Times `steps` calls of `one` after `warmup` (at least 1) untimed ones. */
+export async function measure(
+  batch: number,
+  steps: number,
+  one: () => Promise<void>,
+  warmup = 1,
+): Promise<SpeedRun> {
+  // warm-up: first-call costs (kernel set-up, heap growth, shader compilation on WebGPU)
+  for (let w = 0; w < Math.max(1, warmup); w++) await one();
   const t0 = performance.now(), c0 = cpuSeconds();
   for (let s = 0; s < steps; s++) await one();
   const wall = (performance.now() - t0) / 1000, c1 = cpuSeconds();
@@ -91,13 +97,14 @@ export function timeInfer(
   batch: number,
   steps: number,
   seed = 1,
+  warmup = 1,
 ): Promise<SpeedRun> {
   const S = model.config.inputSize, rng = new Rng(seed).fork("bench-infer");
   const images = Array.from(
     { length: 2 * batch },
     () => Uint8Array.from({ length: S * S }, () => rng.int(0, 256)),
   );
-  return measure(batch, steps, async () => void await model.cosineBatchAsync(images));
+  return measure(batch, steps, async () => void await model.cosineBatchAsync(images), warmup);
 }
 
 /** The mean of two measurements (pairs/s from the mean seconds per step). */

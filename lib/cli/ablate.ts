@@ -59,7 +59,8 @@ const SPEC = {
     },
   },
   examples: [
-    "deno task ablate --data data/test-clean --out out/ablation-clean",
+    "deno task ablate --data data/val-clean --out out/ablation-val-clean   # choose defaults here",
+    "deno task ablate --data data/test-clean --out out/ablation-clean      # report here",
     "deno task ablate --data data/test-hand --out out/ablation-hand --rows floodfill,paper,hybrid,oracle --limit 0",
     "deno task ablate --data data/test-clean --out out/abl --rows m0,auto-labels,budget-exact " +
     "--weights-m0 experiments/abl-m0 --weights-auto experiments/abl-auto --weights-exact experiments/abl-exact",
@@ -86,6 +87,10 @@ async function ablateCommand(argv: string[]): Promise<void> {
   const rows = selectRows(str(args, "rows")).map((r) => ({ ...r, match: thresholdsFrom(args, r.match) }));
   await guardOutput(out, { force });
   const { pairs, limit, total } = await pairsFrom(args, root);
+  // Nothing here assumes a test split; but defaults are chosen on validation splits (data/val-*) only.
+  if (/(^|[\\/])test-[^\\/]*[\\/]?$/.test(root)) {
+    console.error(`note: ${root} is a test split: report its rows; choose defaults on data/val-clean, data/val-hand`);
+  }
   const backend = str(args, "backend") ?? "auto";
   const needs = new Set(rows.map((r) => r.source));
   const loaded: Partial<Record<ModelSource, LoadedModel>> = {};

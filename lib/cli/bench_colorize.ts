@@ -58,7 +58,8 @@ const SPEC = {
     force: { type: "boolean" as const, help: "with --record: replace an existing record" },
   },
   examples: [
-    "deno task bench:colorize --data data/test-clean",
+    "deno task bench:colorize --data data/val-clean   # validation: compare settings here",
+    "deno task bench:colorize --data data/test-clean  # test: report here",
     "deno task bench:colorize --data data/test-hand --limit 0 --weights experiments/small-v1",
     "deno task bench:colorize --data data/test-clean --record",
   ],

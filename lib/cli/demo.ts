@@ -17,6 +17,8 @@ import { readGray, readRgb, writePng } from "../image/io.ts";
 import type { GrayImage, RgbaImage, RgbImage } from "../image/types.ts";
 import { renderPair } from "../generate/pair.ts";
 import { colorizationScores, colorizePair } from "../match/colorize_pair.ts";
+import { similarityFromTokens } from "../match/descriptors.ts";
+import { MATCHER_KINDS } from "../match/pipeline.ts";
 import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
 import { choice, parseCommand, runMain, str } from "../util/cli.ts";
 import { UserError } from "../util/errors.ts";
@@ -29,11 +31,20 @@ import { summary, writeMatchOutputs } from "./match.ts";
 const SPEC = {
   name: "demo",
   summary: "match and colourise a generated pair (and the real samples when present) with the shipped model",
-  usage: "deno task demo [--out out/demo] [--weights DIR] [--regions lines|patches|hybrid] [--force]",
+  usage:
+    "deno task demo [--out out/demo] [--weights DIR] [--matcher region|paper] [--regions lines|patches|hybrid|strokes] [--force]",
   options: {
     out: { type: "string" as const, help: "output folder", default: "out/demo" },
     weights: { type: "string" as const, help: "model folder", default: DEFAULT_WEIGHTS },
-    regions: { type: "string" as const, help: "how regions are made: patches, lines or hybrid" },
+    matcher: {
+      type: "string" as const,
+      help: "region (region descriptors + Sinkhorn + alignment) or paper (patch votes, eq. 5)",
+      default: "region",
+    },
+    regions: {
+      type: "string" as const,
+      help: "how regions are made (default: strokes for the region matcher, hybrid for paper)",
+    },
     "no-real": { type: "boolean" as const, help: "skip the real samples even when ../shared/real exists" },
     backend: {
       type: "string" as const,
@@ -42,7 +53,7 @@ const SPEC = {
     },
     force: { type: "boolean" as const, help: "replace an existing output folder" },
   },
-  examples: ["deno task demo", "deno task demo --out out/demo2 --regions patches"],
+  examples: ["deno task demo", "deno task demo --out out/demo2 --matcher paper --regions patches"],
 };
 
 /** One demo case: a coloured reference, its line art, and a target drawing (with its true colours if known). */
@@ -165,6 +176,7 @@ if (import.meta.main) {
         `--regions must be one of ${REGION_MODES.join("|")}, got ${JSON.stringify(regions)}`,
       );
     }
+    const matcher = choice(args, "matcher", MATCHER_KINDS, "region");
     const m = await import("../model/mod.ts");
     await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
     const model = await m.loadModel(weightsDir);
@@ -184,9 +196,10 @@ if (import.meta.main) {
           const dir = path.join(tmp, c.name);
           await Deno.mkdir(dir, { recursive: true });
           const t0 = performance.now();
-          const sim = await model.similarity(c.refLine, c.tgtLine);
+          const tokens = matcher === "region" ? await model.pairTokens(c.refLine, c.tgtLine) : undefined;
+          const sim = tokens ? similarityFromTokens(tokens) : await model.similarity(c.refLine, c.tgtLine);
           const { painted, fills, match } = colorizePair(c.refColor, c.refLine, c.tgtLine, sim, {
-            match: regions ? { regions } : {},
+            match: { matcher, tokens, ...(regions ? { regions } : {}) },
           });
           const ms = performance.now() - t0;
           await writeMatchOutputs(dir, c.refLine, c.tgtLine, match);
@@ -210,8 +223,9 @@ if (import.meta.main) {
             await writePng(path.join(dir, "tgt_color_truth.png"), c.tgtTruth);
             const s = colorizationScores(fills, c.tgtTruth, c.tgtLine);
             row.pixel_accuracy = +s.pixel.accuracy.toFixed(4);
+            row.pixel_accuracy_fg = +s.pixelFg.accuracy.toFixed(4);
             row.region_accuracy = +s.region.accuracy.toFixed(4);
-            scores = `; colourisation: ${(100 * s.pixel.accuracy).toFixed(1)}% of pixels, ${
+            scores = `; colourisation: ${(100 * s.pixelFg.accuracy).toFixed(1)}% of foreground pixels, ${
               (100 * s.region.accuracy).toFixed(1)
             }% of regions right`;
           }

@@ -28,7 +28,9 @@ import {
   oraclePredictor,
   patchPlan,
 } from "../eval/predictors.ts";
-import { type EvalMetrics, evaluateDataset } from "../eval/run.ts";
+import { type EvalMetrics, evalMetrics, scoreDataset } from "../eval/run.ts";
+import { mergeEvalShards, writeEvalShard } from "../eval/merge.ts";
+import { parseShard, selectShard, shardManifest, shardName } from "../data/shard.ts";
 import { spreadPairs } from "../eval/subset.ts";
 import { table1, table2 } from "../eval/tables.ts";
 import { choice, num, parseCommand, type ParsedArgs, runMain, str } from "../util/cli.ts";
@@ -91,7 +93,8 @@ const SPEC = {
   usage:
     "deno task evaluate --data ROOT --out DIR [--pairs CSV] [--weights W] [--method model|oracle|floodfill] " +
     "[--regions patches|lines|hybrid] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
-    "[--merge-threshold 0.72] [--match-threshold 0.6] [--force]",
+    "[--merge-threshold 0.72] [--match-threshold 0.6] [--shard i/n] [--force]\n" +
+    "       deno task evaluate --merge --out DIR SHARD_DIR... [--partial] [--name NAME] [--force]",
   options: {
     ...EVAL_OPTIONS,
     method: {
@@ -116,6 +119,16 @@ const SPEC = {
       default: "16",
     },
     limit: { type: "string" as const, help: "evaluate N pairs spread over the list (0: all)", default: "0" },
+    shard: {
+      type: "string" as const,
+      help: "evaluate only shard i of n (0-based): the pairs whose index in the list (after --limit) is i mod n, " +
+        "e.g. $SLURM_ARRAY_TASK_ID/8; writes shard.json and the raw data --merge needs",
+    },
+    merge: {
+      type: "boolean" as const,
+      help: "merge the shard folders given after the options into --out: metrics recomputed over their union",
+    },
+    partial: { type: "boolean" as const, help: "with --merge: merge the shards there are (missing ones listed)" },
     "no-edge-merge": { type: "boolean" as const, help: "merge patches on similarity alone (ablation)" },
     "no-watershed": { type: "boolean" as const, help: "keep the blocky merged patch clusters (ablation)" },
     name: {
@@ -202,8 +215,39 @@ export function weightsFrom(args: ParsedArgs): string | null {
   return str(args, "weights") ?? defaultWeights();
 }
 
+/** `--merge`: the shards' metrics recomputed over the union of their pairs. */
+async function mergeCommand(args: ParsedArgs): Promise<void> {
+  const out = str(args, "out", true);
+  const force = Boolean(args.values.force);
+  await guardOutput(out, { force });
+  const m = await mergeEvalShards(args.positionals, { partial: Boolean(args.values.partial) });
+  const output: EvaluateOutput = { ...m.metrics, run: m.options.run as RunInfo };
+  const name = str(args, "name") ?? String(m.options.name);
+  await stageDir(out, { force }, (tmp) => writeEvaluation(tmp, output, name, m.seconds));
+  const c = m.metrics.patch?.cross;
+  const pc = (v: number | null | undefined) => (typeof v === "number" ? (100 * v).toFixed(2) : "–");
+  console.log(
+    [
+      `merged ${m.set.dirs.length} shard(s): ${m.metrics.pairs} of ${m.set.total} pairs${
+        m.set.missing.length ? ` (partial: shard(s) ${m.set.missing.join(", ")} missing)` : ""
+      }`,
+      c ? `patch cross: AP ${pc(c.ap)} best F1 ${pc(c.best_f1)} top-1 ${pc(c.top1)}` : "patch: – (no similarity)",
+      `region: ARI ${pc(m.metrics.region.intra_a.ari)} precision ${pc(m.metrics.region.cross.precision_all)} recall ${
+        pc(m.metrics.region.cross.recall)
+      }`,
+      `wrote ${out}/{metrics.json, table1.md, table2.md, pr_curves.json, timing.json}`,
+    ].join("\n"),
+  );
+}
+
 async function evaluateCommand(argv: string[]): Promise<void> {
   const args = parseCommand(argv, SPEC);
+  if (args.values.merge) return await mergeCommand(args);
+  if (args.positionals.length > 0) {
+    throw new UserError(`unexpected argument ${JSON.stringify(args.positionals[0])} (shard folders go with --merge)`);
+  }
+  if (args.values.partial) throw new UserError("--partial goes with --merge");
+  const shard = args.values.shard !== undefined ? parseShard(String(args.values.shard)) : null;
   const root = str(args, "data", true);
   const out = str(args, "out", true);
   const force = Boolean(args.values.force);
@@ -212,7 +256,9 @@ async function evaluateCommand(argv: string[]): Promise<void> {
   const score = choice(args, "score", ["sigmoid", "softmax"] as const, "sigmoid");
   const patch = num(args, "patch", { def: 16, min: 1, integer: true });
   await guardOutput(out, { force });
-  const { pairs, limit, total } = await pairsFrom(args, root);
+  const { pairs: listed, limit, total } = await pairsFrom(args, root);
+  const sel = selectShard(listed, shard);
+  const pairs = sel.items;
   const match: Partial<MatchPairOptions> = thresholdsFrom(args, {
     regions,
     score,
@@ -266,20 +312,32 @@ async function evaluateCommand(argv: string[]): Promise<void> {
       predict = floodFillMethod();
     }
     const t0 = performance.now();
-    const metrics = await evaluateDataset(root, pairs, predict, { score, label: `evaluate ${method}` });
+    const state = await scoreDataset(root, pairs, predict, {
+      score,
+      label: `evaluate ${method}${shard ? ` shard ${shardName(shard)}` : ""}`,
+    });
+    const metrics = evalMetrics(state);
     const seconds = (performance.now() - t0) / 1000;
     const output: EvaluateOutput = { ...metrics, run };
     const name = str(args, "name") ??
       `${method}${run.weights ? ` (${path.basename(run.weights)})` : ""}, ${
         path.basename(path.resolve(root))
       }`;
-    await stageDir(out, { force }, (tmp) => writeEvaluation(tmp, output, name, seconds));
+    await stageDir(out, { force }, async (tmp) => {
+      await writeEvaluation(tmp, output, name, seconds);
+      if (shard) {
+        const manifest = await shardManifest("evaluate", shard, listed, sel.indices, { run, match, name });
+        await writeEvalShard(tmp, state, manifest);
+      }
+    });
     const p = (
       v: number | null | undefined,
     ) => (v === null || v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(2));
     const r = metrics.region;
     const lines = [
-      `${name}: ${pairs.length}${limit ? ` of ${total}` : ""} pairs in ${seconds.toFixed(1)} s (${
+      `${name}: ${pairs.length}${limit ? ` of ${total}` : ""}${
+        shard ? ` (shard ${shardName(shard)} of ${listed.length})` : ""
+      } pairs in ${seconds.toFixed(1)} s (${
         (seconds / pairs.length).toFixed(2)
       } s/pair)`,
       metrics.patch

@@ -103,6 +103,71 @@ function notebookCells(nb: { cells?: { cell_type: string; source: string | strin
   }));
 }
 
+/** A notebook output (the fields this file reads). */
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+}
+
+const PLOTLY = "application/vnd.plotly.v1+json";
+/** An absolute folder of a machine (a path a committed output must not carry). */
+const MACHINE_PATH = /(^|[\s"'`(=:,])\/(work|tmp|root|home|usr|opt|var|mnt|srv|Users)\/[^\s"'`]*/;
+
+function textOf(v: unknown): string {
+  return Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "";
+}
+
+/**
+ * What misleads or fails to show in a run notebook's outputs, one line each (empty: none):
+ * - a figure (plotly JSON) without its static forms (`image/png`, the `text/html` picture, `image/svg+xml`), or with
+ *   a plain-string title on the figure or an axis (plotly.js 3 draws no title for those);
+ * - an error output, or a stderr stream (shown as an error by every viewer);
+ * - an absolute machine path (`/work/...`, `/tmp/...`, `/usr/...`) in any text of an output.
+ *
+ * @example
+ * ```ts
+ * const problems = notebookOutputProblems(JSON.parse(await Deno.readTextFile("notebooks/03_evaluate.ipynb")));
+ * ```
+ */
+export function notebookOutputProblems(
+  nb: { cells?: { cell_type: string; outputs?: Output[] }[] },
+): string[] {
+  const out: string[] = [];
+  (nb.cells ?? []).forEach((c, i) => {
+    for (const o of c.outputs ?? []) {
+      const where = `cell ${i}`;
+      if (o.output_type === "error") out.push(`${where}: an error output`);
+      if (o.output_type === "stream" && o.name === "stderr") {
+        out.push(`${where}: a stderr stream (${textOf(o.text).trim().split("\n")[0].slice(0, 80)})`);
+      }
+      const texts = o.output_type === "stream"
+        ? [textOf(o.text)]
+        : Object.entries(o.data ?? {}).filter(([k]) => k.startsWith("text/")).map(([, v]) => textOf(v));
+      for (const t of texts) {
+        const m = MACHINE_PATH.exec(t.replace(/data:[a-z/+]+;base64,[A-Za-z0-9+/=]+/g, ""));
+        if (m) out.push(`${where}: an absolute machine path (${m[0].trim().slice(0, 80)})`);
+      }
+      const fig = o.data?.[PLOTLY] as { layout?: Record<string, unknown> } | undefined;
+      if (fig) {
+        const title = textOf((o.data!["text/plain"])) || "a figure";
+        for (const mime of ["image/png", "text/html", "image/svg+xml"]) {
+          if (!o.data![mime]) out.push(`${where}: ${title} has no ${mime}`);
+        }
+        const l = fig.layout ?? {};
+        const titled = (t: unknown) => t === undefined || (typeof t === "object" && t !== null && "text" in t);
+        if (!l.title || !titled(l.title)) out.push(`${where}: ${title} has no {text} title`);
+        for (const ax of ["xaxis", "yaxis"]) {
+          const a = l[ax] as { title?: unknown } | undefined;
+          if (a && !titled(a.title)) out.push(`${where}: ${title}: ${ax} title is not an object`);
+        }
+      }
+    }
+  });
+  return out;
+}
+
 async function run(cmd: string, args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}) {
   try {
     const out = await new Deno.Command(cmd, {
@@ -266,6 +331,10 @@ if (import.meta.main) {
         "--execute",
         `--ExecutePreprocessor.timeout=${timeout}`,
         "--ExecutePreprocessor.kernel_name=deno",
+        // nbclient stops reading a cell's outputs 4 s after its reply by default and drops the rest without a
+        // word (a busy machine gets there with large figures): wait longer, and fail rather than lose output.
+        "--ExecutePreprocessor.iopub_timeout=120",
+        "--ExecutePreprocessor.raise_on_iopub_timeout=True",
         "--output-dir",
         outDir,
         "--output",
@@ -273,9 +342,15 @@ if (import.meta.main) {
         path.join(NB_DIR, `${n}.ipynb`),
       ], { env, cwd: NB_DIR });
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      if (r.code === 0) {
+      const problems = r.code === 0
+        ? notebookOutputProblems(JSON.parse(await Deno.readTextFile(path.join(outDir, `${n}.ipynb`))))
+        : [];
+      if (r.code === 0 && problems.length === 0) {
         passed++;
         console.log(`notebook ${n} ... ok (${secs}s)`);
+      } else if (r.code === 0) {
+        failures.push(`${n}: outputs that mislead or do not show:\n${problems.slice(0, 12).join("\n")}`);
+        console.log(`notebook ${n} ... FAILED (${secs}s)`);
       } else {
         const err = r.stderr.split("\n").filter((l) => /Error|error:|Exception|Traceback/.test(l)).slice(-6)
           .join("\n");

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../testing/asserts.ts";
 import { UserError } from "../util/errors.ts";
-import { buildNotebook, parseCellScript } from "./notebooks.ts";
+import { buildNotebook, notebookOutputProblems, parseCellScript } from "./notebooks.ts";
 
 Deno.test("parseCellScript splits code and markdown cells", () => {
   const cells = parseCellScript(
@@ -39,4 +39,73 @@ Deno.test("notebooks: a bad --timeout is one error line naming it (no silent def
     assertEquals(r.success, false, err);
     assert(err.includes("--timeout"), err);
   }
+});
+
+Deno.test("notebookOutputProblems: figures need PNG, HTML, SVG and object titles; no stderr, errors, machine paths", () => {
+  const fig = (extra: Record<string, unknown>, layout: Record<string, unknown>) => ({
+    output_type: "display_data",
+    data: { "application/vnd.plotly.v1+json": { data: [], layout }, "text/plain": "[plot: t]", ...extra },
+  });
+  const all = { "image/png": "iVBOR", "text/html": "<img>", "image/svg+xml": "<svg/>" };
+  const good = { title: { text: "t" }, xaxis: { title: { text: "x" } }, yaxis: {} };
+  assertEquals(notebookOutputProblems({ cells: [{ cell_type: "code", outputs: [fig(all, good)] }] }), []);
+  const bad = notebookOutputProblems({
+    cells: [{
+      cell_type: "code",
+      outputs: [
+        fig({ "image/svg+xml": "<svg/>" }, { title: "t", xaxis: { title: "x" } }),
+        { output_type: "stream", name: "stderr", text: ["backend: wasm\n"] },
+        { output_type: "stream", name: "stdout", text: ["data: /work/main/data/test-clean\n"] },
+        { output_type: "display_data", data: { "text/plain": "wrote /tmp/mm-nb06-1/pseudo" } },
+        { output_type: "display_data", data: { "text/plain": "wrote <tmp>/mm-nb06-1/pseudo, data/test-clean" } },
+      ],
+    }],
+  });
+  for (
+    const want of ["no image/png", "no text/html", "no {text} title", "xaxis title", "stderr", "/work/main", "/tmp/mm"]
+  ) assert(bad.some((p) => p.includes(want)), `${want} in ${bad.join("; ")}`);
+  assertEquals(bad.length, 7, bad.join("\n"));
+});
+
+/** The committed notebooks as `deno task notebooks --inplace` left them. */
+async function committed(): Promise<{ name: string; nb: any; src: string }[]> {
+  const dir = new URL("../../notebooks/", import.meta.url);
+  const out = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (!e.name.endsWith(".ipynb")) continue;
+    const name = e.name.slice(0, -6);
+    out.push({
+      name,
+      nb: JSON.parse(await Deno.readTextFile(new URL(e.name, dir))),
+      src: await Deno.readTextFile(new URL(`src/${name}.ts`, dir)),
+    });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+Deno.test("committed notebooks: every figure has a PNG and object titles; no stderr, errors or machine paths", async () => {
+  const problems: string[] = [];
+  for (const { name, nb, src } of await committed()) {
+    const plots = nb.cells.flatMap((c: any) => c.outputs ?? [])
+      .filter((o: any) => o.data?.["application/vnd.plotly.v1+json"]);
+    // A notebook that draws figures must carry them: committed outputs come from a full run (--inplace).
+    if (src.includes("showPlot(") && plots.length === 0) {
+      problems.push(`${name}: no figure outputs (run deno task notebooks --inplace --only ${name})`);
+    }
+    problems.push(...notebookOutputProblems(nb).map((p) => `${name}: ${p}`));
+  }
+  assertEquals(problems, []);
+});
+
+Deno.test("committed 05_ablations: every cell that runs a row ends with that row's table", async () => {
+  const nb = (await committed()).find((n) => n.name === "05_ablations")!.nb;
+  const missing = nb.cells
+    .map((c: any, i: number) => ({ c, i }))
+    .filter(({ c }: any) => c.cell_type === "code" && /^await run\(/m.test([c.source].flat().join("")))
+    .filter(({ c }: any) => {
+      const last = (c.outputs ?? []).at(-1);
+      return !last?.data?.["text/markdown"] || !/\| split \| row \|/.test([last.data["text/markdown"]].flat().join(""));
+    })
+    .map(({ i }: any) => `cell ${i}`);
+  assertEquals(missing, []);
 });

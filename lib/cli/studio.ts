@@ -25,7 +25,10 @@ const SPEC = {
       type: "string" as const,
       help: "a PBC-layout dataset to correct (with --match: where the match run's drawings are)",
     },
-    pairs: { type: "string" as const, help: "pairs CSV (dir,reference,target); default: ROOT/pairs.csv or frames i, i+7" },
+    pairs: {
+      type: "string" as const,
+      help: "pairs CSV (dir,reference,target); default: ROOT/pairs.csv or frames i, i+7",
+    },
     scores: {
       type: "string" as const,
       help: "a `match --data ROOT` output: its matches.json scores give each pair's confidence (least first)",
@@ -44,7 +47,9 @@ const SPEC = {
 };
 
 /** The back end the arguments name. */
-export async function storeFromArgs(argv: string[]): Promise<{ store: Store; port: number; user: string; open: boolean }> {
+export async function storeFromArgs(
+  argv: string[],
+): Promise<{ store: Store; port: number; user: string; open: boolean }> {
   const args = parseCommand(argv, SPEC);
   const match = str(args, "match"), data = str(args, "data");
   const port = num(args, "port", { def: 0, min: 0, max: 65535, integer: true });
@@ -52,18 +57,29 @@ export async function storeFromArgs(argv: string[]): Promise<{ store: Store; por
   let store: Store;
   if (match) {
     if (str(args, "pairs") || str(args, "scores")) {
-      throw new UserError("--pairs and --scores go with --data ROOT alone; a match output lists its own pairs");
+      throw new UserError(
+        "--pairs and --scores go with --data ROOT alone; a match output lists its own pairs",
+      );
     }
     const pos = args.positionals;
-    if (pos.length !== 0 && pos.length !== 2) throw new UserError("give both drawings, REF.png TGT.png, or none");
-    if (pos.length && data) throw new UserError("give the drawings (REF.png TGT.png) or --data ROOT, not both");
+    if (pos.length !== 0 && pos.length !== 2) {
+      throw new UserError("give both drawings, REF.png TGT.png, or none");
+    }
+    if (pos.length && data) {
+      throw new UserError("give the drawings (REF.png TGT.png) or --data ROOT, not both");
+    }
     store = await MatchStore.open(await Root.open(match), {
       drawings: pos.length ? [pos[0], pos[1]] : undefined,
       data,
     });
   } else if (data) {
-    if (args.positionals.length) throw new UserError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-    store = await PbcStore.open(await Root.open(data), { pairsCsv: str(args, "pairs"), scores: str(args, "scores") });
+    if (args.positionals.length) {
+      throw new UserError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+    }
+    store = await PbcStore.open(await Root.open(data), {
+      pairsCsv: str(args, "pairs"),
+      scores: str(args, "scores"),
+    });
   } else {
     throw new UserError("give --data ROOT (a dataset) or --match OUT_DIR (a match output); see --help");
   }
@@ -77,7 +93,9 @@ function openBrowser(url: string): void {
     ? ["cmd", "/c", "start", "", url]
     : ["xdg-open", url];
   try {
-    new Deno.Command(cmd[0], { args: cmd.slice(1), stdout: "null", stderr: "null" }).spawn().status.catch(() => {});
+    new Deno.Command(cmd[0], { args: cmd.slice(1), stdout: "null", stderr: "null" }).spawn().status.catch(
+      () => {},
+    );
   } catch {
     // No opener: the printed URL is enough.
   }
@@ -88,7 +106,9 @@ if (import.meta.main) {
     const { store, port, user, open } = await storeFromArgs(Deno.args);
     const pairs = await store.list();
     const studio = await startStudio(store, { port, user });
-    console.log(`studio: ${store.title}, ${pairs.length} pair${pairs.length === 1 ? "" : "s"}, editing as ${user}`);
+    console.log(
+      `studio: ${store.title}, ${pairs.length} pair${pairs.length === 1 ? "" : "s"}, editing as ${user}`,
+    );
     console.log(`open ${studio.url}`);
     console.log("(127.0.0.1 only; the token in the URL is required; Ctrl+C stops)");
     if (open) openBrowser(studio.url);

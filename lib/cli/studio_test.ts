@@ -10,7 +10,11 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return { code: r.code, stdout: new TextDecoder().decode(r.stdout), stderr: new TextDecoder().decode(r.stderr) };
+  return {
+    code: r.code,
+    stdout: new TextDecoder().decode(r.stdout),
+    stderr: new TextDecoder().decode(r.stderr),
+  };
 }
 
 Deno.test("studio CLI: bad arguments are one error line", async () => {

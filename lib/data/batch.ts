@@ -6,7 +6,9 @@
  * Augmentation (on by default in training, off in validation): each pair's two images are swapped with
  * probability 1/2, and each image is mirrored left-right with probability 1/2 (image and patch labels
  * together). Both keep every correspondence: labels travel with their pixels. Manga characters face either way,
- * so a mirrored frame is a plausible frame.
+ * so a mirrored frame is a plausible frame. An {@link ImageAugmenter} (lib/train/augment.ts: warps, crops, line
+ * width, gaps) can move pixels too; it returns the patch labels that follow them. It draws from a stream forked
+ * per image, so the swap and mirror draws are the same with or without it.
  *
  * @module
  */
@@ -17,6 +19,7 @@ import type { Batch } from "../train/step.ts";
 import { UserError } from "../util/errors.ts";
 import { Rng } from "../util/rng.ts";
 import { type CacheOptions, type FrameCache, loadCache } from "./cache.ts";
+import { characterFamilies } from "./families.ts";
 import { resolvePairs } from "./pairs.ts";
 
 /** One training pair: two frames of one cached dataset. */
@@ -28,6 +31,8 @@ export interface PairItem {
   b: number;
   /** Character, qualified by dataset ("<source>:<character>"), for the split. */
   character: string;
+  /** Generator family of the character (lib/data/families.ts); absent: unknown. */
+  family?: string;
 }
 
 /** Datasets and their pairs. */
@@ -55,6 +60,7 @@ export async function loadPairData(
   for (const [source, root] of roots.entries()) {
     const c = await loadCache(root, cache);
     caches.push(c);
+    const fam = await characterFamilies(root);
     for (const p of await resolvePairs(root, { gap: opts.gap })) {
       const a = c.index.get(`${p.dir}/${p.reference}`), b = c.index.get(`${p.dir}/${p.target}`);
       if (a === undefined || b === undefined) {
@@ -63,7 +69,7 @@ export async function loadPairData(
           path.join(root, p.dir),
         );
       }
-      items.push({ source, a, b, character: `${source}:${p.dir}` });
+      items.push({ source, a, b, character: `${source}:${p.dir}`, family: fam.of(p.dir) });
     }
   }
   return { caches, items };
@@ -119,6 +125,16 @@ export function pairsForStep(items: PairItem[], step: number, batch: number, see
   return out;
 }
 
+/**
+ * Augments one image of frame `frame` of cache `source`: the new image and its patch labels (grid order).
+ */
+export type ImageAugmenter = (
+  source: number,
+  frame: number,
+  image: Uint8Array,
+  rng: Rng,
+) => { image: Uint8Array; labels: Int32Array };
+
 function flipImage(src: Uint8Array, side: number): Uint8Array {
   const out = new Uint8Array(src.length);
   for (let y = 0; y < side; y++) {
@@ -150,6 +166,7 @@ export function assembleBatch(
   items: PairItem[],
   cfg: ModelConfig,
   rng: Rng | null,
+  augmenter: ImageAugmenter | null = null,
 ): Batch {
   const S = cfg.inputSize;
   const images: Uint8Array[] = [];
@@ -165,6 +182,9 @@ export function assembleBatch(
     frames.forEach((k, side) => {
       let img: Uint8Array = c.lines.subarray(k * S * S, (k + 1) * S * S);
       let lab: Int32Array = c.labels.subarray(k * N, (k + 1) * N);
+      if (rng && augmenter) {
+        ({ image: img, labels: lab } = augmenter(it.source, k, img, rng.fork(`image:${p}:${side}`)));
+      }
       if (rng && rng.bool()) {
         img = flipImage(img, S);
         lab = flipLabels(lab, G);

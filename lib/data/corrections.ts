@@ -71,7 +71,10 @@ export async function readCorrections(root: string): Promise<Corrections | null>
       typeof e !== "object" || e === null || typeof e.id !== "string" ||
       (e.status !== "corrected" && e.status !== "skipped")
     ) {
-      throw new UserError(`bad entry ${JSON.stringify(e)} (expected {id, status: corrected|skipped, ...})`, file);
+      throw new UserError(
+        `bad entry ${JSON.stringify(e)} (expected {id, status: corrected|skipped, ...})`,
+        file,
+      );
     }
   }
   return obj;

@@ -36,14 +36,20 @@ Deno.test("resolvePairs reads corrections.json; a malformed one is an error nami
     assertEquals(await resolvePairs(root), P);
     await Deno.writeTextFile(
       path.join(root, CORRECTIONS_FILE),
-      JSON.stringify({ version: 1, pairs: [{ id: "c1/0001/0002", status: "corrected", time: "t", by: "a" }] }),
+      JSON.stringify({
+        version: 1,
+        pairs: [{ id: "c1/0001/0002", status: "corrected", time: "t", by: "a" }],
+      }),
     );
     assertEquals((await resolvePairs(root)).map((p) => [p.dir, p.reference, p.corrected ?? false]), [
       ["c1", "0001", true],
       ["c1", "0000", false],
       ["c2", "0000", false],
     ]);
-    await Deno.writeTextFile(path.join(root, CORRECTIONS_FILE), JSON.stringify({ version: 1, pairs: [{ id: 3 }] }));
+    await Deno.writeTextFile(
+      path.join(root, CORRECTIONS_FILE),
+      JSON.stringify({ version: 1, pairs: [{ id: 3 }] }),
+    );
     await assertRejects(() => readCorrections(root), UserError, "corrections.json: bad entry");
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -188,6 +188,28 @@ export class PatchAccumulator {
     return m;
   }
 
+  /**
+   * Adds pairs scored elsewhere (the shards of one evaluation, at a merge): their per-pair metrics in list order
+   * and their summed top-K counts (K = 1, 5). Their samples go in through `hist[set].merge`.
+   *
+   * @example
+   * ```ts
+   * for (const k of ["intra_a", "intra_b", "cross"] as const) acc.hist[k].merge(shardHist[k]);
+   * acc.addScored(shardPerPair, { queries: 1200, hits: [700, 1000] });
+   * ```
+   */
+  addScored(perPair: readonly PairPatchMetrics[], topk: { queries: number; hits: readonly number[] }): void {
+    this.perPair.push(...perPair);
+    this.#queries += topk.queries;
+    this.#hits[0] += topk.hits[0];
+    this.#hits[1] += topk.hits[1];
+  }
+
+  /** Summed top-K counts so far (K = 1, 5), as {@link addScored} takes them. */
+  get topk(): { queries: number; hits: number[] } {
+    return { queries: this.#queries, hits: [...this.#hits] };
+  }
+
   /** Pairs added. */
   get pairs(): number {
     return this.perPair.length;

@@ -109,6 +109,21 @@ function checkSize(map: LabelMap, frame: PbcFrame, name: string): void {
 }
 
 /**
+ * What an evaluation accumulates: everything metrics.json is computed from ({@link evalMetrics}), and what a
+ * shard of a large evaluation keeps so that a merge recomputes the metrics over the union (lib/eval/merge.ts).
+ */
+export interface EvalState {
+  /** Pooled patch histograms, per-pair patch metrics and top-K counts. */
+  patch: PatchAccumulator;
+  /** Per-pair region scores. */
+  region: RegionAccumulator;
+  /** Every pair's record, in the order of the pair list. */
+  perPair: PairRecord[];
+  /** The options the metrics depend on. */
+  options: Pick<RunOptions, "score" | "purity" | "minFraction" | "curvePoints"> & { histogram: HistogramOptions };
+}
+
+/**
  * Evaluates a predictor on `pairs` of the dataset at `root`.
  *
  * @example
@@ -124,6 +139,25 @@ export async function evaluateDataset(
   predict: Predictor,
   opts: Partial<RunOptions> = {},
 ): Promise<EvalMetrics> {
+  return evalMetrics(await scoreDataset(root, pairs, predict, opts));
+}
+
+/**
+ * Scores a predictor on `pairs` of the dataset at `root` and returns the accumulated state ({@link evalMetrics}
+ * turns it into metrics.json's object).
+ *
+ * @example
+ * ```ts
+ * const state = await scoreDataset("data/test-clean", pairs, floodFillMethod());
+ * const metrics = evalMetrics(state);
+ * ```
+ */
+export async function scoreDataset(
+  root: string,
+  pairs: readonly PairRef[],
+  predict: Predictor,
+  opts: Partial<RunOptions> = {},
+): Promise<EvalState> {
   const o: RunOptions = { ...RUN_DEFAULTS, ...opts };
   const hist = { bins: 1 << 16, ...histogramFor(o.score), ...o.histogram } as HistogramOptions;
   const patchAcc = new PatchAccumulator(hist);
@@ -186,9 +220,34 @@ export async function evaluateDataset(
     bar.tick(1, info);
   }
   await bar.done();
+  return {
+    patch: patchAcc,
+    region: regionAcc,
+    perPair,
+    options: {
+      score: o.score,
+      purity: o.purity,
+      minFraction: o.minFraction,
+      curvePoints: o.curvePoints,
+      histogram: hist,
+    },
+  };
+}
+
+/**
+ * metrics.json's object from an evaluation's state: pooled patch metrics and curves from the histograms,
+ * means over the pairs in their list order.
+ *
+ * @example
+ * ```ts
+ * const metrics = evalMetrics(await scoreDataset(root, pairs, predict));
+ * ```
+ */
+export function evalMetrics(state: EvalState): EvalMetrics {
+  const { patch: patchAcc, region: regionAcc, perPair, options: o } = state;
   const withPatch = patchAcc.pairs > 0;
   return {
-    pairs: pairs.length,
+    pairs: perPair.length,
     patch: withPatch ? patchAcc.summary() : null,
     region: regionAcc.summary(),
     pr_curves: withPatch ? patchAcc.curves(o.curvePoints) : null,
@@ -196,7 +255,7 @@ export async function evaluateDataset(
       score: o.score,
       purity: o.purity,
       min_fraction: o.minFraction,
-      histogram: hist,
+      histogram: o.histogram,
       patch_pairs: patchAcc.pairs,
     },
     per_pair: perPair,

@@ -9,8 +9,10 @@
 import * as path from "node:path";
 import { writeFrame } from "../data/pbc.ts";
 import { type PairRef, writePairsCsv } from "../data/pairs.ts";
+import { inShard, type Shard, shardName } from "../data/shard.ts";
+import { copyTree } from "../util/copy_tree.ts";
 import { UserError } from "../util/errors.ts";
-import { atomicWriteJson, exists, listDir, readJson, stageDir } from "../util/fs.ts";
+import { atomicWriteJson, exists, readJson, stageDir } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { type Family, makeSubject, parseFamilies } from "./family.ts";
@@ -42,11 +44,7 @@ export const DATASET_DEFAULTS: Readonly<Omit<DatasetSettings, "pairs" | "style" 
   framesPerCharacter: 15, // 8 pairs per character: many characters (variety) at under 2 frames per pair
 };
 
-/** A shard: `index` of `count` (0-based). */
-export interface Shard {
-  index: number;
-  count: number;
-}
+export { parseShard, type Shard } from "../data/shard.ts";
 
 /** One character of the plan. */
 export interface PlannedCharacter {
@@ -75,23 +73,6 @@ export interface Manifest {
 
 /** Name of the manifest file. */
 export const MANIFEST = "generate.json";
-
-/**
- * Parses `i/n` into a shard, or a one-line {@link UserError}.
- *
- * @example
- * ```ts
- * parseShard("2/8"); // { index: 2, count: 8 }
- * ```
- */
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new UserError(`--shard must look like i/n (for example 0/4), got ${JSON.stringify(text)}`);
-  const index = Number(m[1]), count = Number(m[2]);
-  if (count < 1) throw new UserError(`--shard ${text}: the shard count must be at least 1`);
-  if (index >= count) throw new UserError(`--shard ${text}: the index must be in 0..${count - 1}`);
-  return { index, count };
-}
 
 /**
  * Checks settings, with one clear line per problem.
@@ -191,7 +172,8 @@ export function planCharacters(
 }
 
 /**
- * The characters of one shard: every `count`-th, starting at `index` (round robin balances the load).
+ * The characters of one shard: every `count`-th, starting at `index` (round robin balances the load; the rule of
+ * every `--shard`, `inShard` in lib/data/shard.ts, applied to character indices).
  *
  * @example
  * ```ts
@@ -199,7 +181,7 @@ export function planCharacters(
  * ```
  */
 export function shardCharacters(all: PlannedCharacter[], shard: Shard | null): PlannedCharacter[] {
-  return shard ? all.filter((c) => c.index % shard.count === shard.index) : all;
+  return all.filter((c) => inShard(c.index, shard));
 }
 
 /**
@@ -341,6 +323,12 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const shard = opts.shard ?? null;
   const all = planCharacters(s);
   const mine = shardCharacters(all, shard);
+  if (shard && mine.length === 0) {
+    throw new UserError(
+      `--shard ${shardName(shard)} names no pairs: the dataset has ${all.length} character(s) and shards split ` +
+        `characters, so at most ${all.length} shard(s) can each get one`,
+    );
+  }
   const frames = mine.reduce((t, c) => t + c.frames, 0);
   const t0 = performance.now();
   await stage(opts.out, !!opts.force, async (tmp) => {
@@ -386,16 +374,6 @@ async function readManifest(dir: string): Promise<Manifest> {
     throw new UserError("not a generate manifest", file);
   }
   return m;
-}
-
-async function copyTree(src: string, dst: string): Promise<void> {
-  await Deno.mkdir(dst, { recursive: true });
-  for (const name of await listDir(src)) {
-    const s = path.join(src, name), d = path.join(dst, name);
-    const st = await Deno.stat(s);
-    if (st.isDirectory) await copyTree(s, d);
-    else await Deno.copyFile(s, d);
-  }
 }
 
 /**

@@ -37,7 +37,7 @@ export interface ModelConfig {
   initStd: number;
 }
 
-/** The default preset: the shape of `../shared/bench/peer_torch.py`'s model, so speed compares like for like. */
+/** The default preset: the shape of `lib/bench/peers/peer_torch.py`'s model, so speed compares like for like. */
 export const SMALL: ModelConfig = {
   preset: "small",
   inputSize: 256, // 16x16 = 256 tokens per image: the 2N x 2N matrix is 512^2, cheap on a CPU

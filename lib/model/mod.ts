@@ -19,6 +19,7 @@ import { loadWeights, type LoadWeightsOptions } from "./weights.ts";
 
 export * from "./config.ts";
 export * from "./backend.ts";
+export * from "./flops.ts";
 export {
   decays,
   IMAGENET_MEAN,

@@ -49,7 +49,9 @@ export interface StrokeOptions {
 /** Defaults (chosen on data/val-clean and data/val-hand; see /work/notes/regions.md for the measurements). */
 export const STROKE_DEFAULTS: StrokeOptions = {
   inkThreshold: LINE_REGION_DEFAULTS.inkThreshold, // 160: anti-aliased and coloured lines are ink, paper noise not
-  maxRadius: 8, // closes gaps up to ~15 px; necks cut by it are rejoined (step 3). val-hand ARI: 3 -> 0.30, 4 -> 0.45, 6 -> 0.74, 8 -> 0.80, 11 -> 0.80
+  maxRadius: 12, // closes gaps up to ~23 px; necks cut by it are rejoined (step 3). val-hand (30 pairs) ARI / share of
+  // foreground paper lost into the background: 8 -> 0.800 / 8.9%, 11 -> 0.808 / 4.5%, 12 -> 0.803 / 3.7%, 13 -> 0.795 /
+  // 3.0%, 16 -> 0.772 / 2.0%: the largest radius whose ARI stays within 0.01 of the best (20 pairs: 3 -> 0.30, 6 -> 0.74)
   minDepth: 1, // a sub-pixel bump along a thin strip is not a region of its own
   endpointReach: 5, // val-hand ARI 2 -> 0.72, 4 -> 0.80, 5 -> 0.81; a skeleton tip sits about half a stroke width inside the stroke end, beside the cut's end
   speckPixels: 0, // keep every enclosed pocket: ground truth (generated and PBC) has segments of 1-3 px; val-hand

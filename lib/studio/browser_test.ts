@@ -37,7 +37,9 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     if (!chromium) {
-      throw new Error("CI=true but chromium is missing: install it (apt-get install -y chromium) so the studio is tested");
+      throw new Error(
+        "CI=true but chromium is missing: install it (apt-get install -y chromium) so the studio is tested",
+      );
     }
     const dir = await Deno.makeTempDir({ prefix: "mm-studio-" });
     const fx = await makeFixture(dir);
@@ -113,7 +115,9 @@ Deno.test({
       assertEquals(await page.eval(`window.studio.state().sides[1].sizes.get(${tF[0]})`), tF[1]);
       // Save.
       await page.key("s", { ctrl: true });
-      await page.until("window.studio.lastMessage.startsWith('saved') || window.studio.lastMessage.startsWith('save ')");
+      await page.until(
+        "window.studio.lastMessage.startsWith('saved') || window.studio.lastMessage.startsWith('save ')",
+      );
       const msg = await page.eval<string>("window.studio.lastMessage");
       assert(msg.startsWith("saved"), msg);
 
@@ -124,7 +128,11 @@ Deno.test({
       for (let i = 0; i < B.seg.data.length; i++) {
         if (B.seg.data[i] === tD[0]) dPixels++, wrong += B2.seg.data[i] === tC[0] ? 0 : 1;
       }
-      assertEquals([dPixels, wrong], [tD[1], 0], "merge: every pixel of the dropped region joined the kept one");
+      assertEquals(
+        [dPixels, wrong],
+        [tD[1], 0],
+        "merge: every pixel of the dropped region joined the kept one",
+      );
       assert(!B2.labelOfSeg!.has(tD[0]), "merge: the dropped id left json_index");
       const idsOfS = new Set<number>();
       for (let i = 0; i < A.seg.data.length; i++) if (A.seg.data[i] === rS[0]) idsOfS.add(A2.seg.data[i]);
@@ -141,14 +149,22 @@ Deno.test({
         const id = B2.seg.data[i];
         if (id === 0) continue;
         const want = B2.labelOfSeg!.get(id)!;
-        const got = lab.data[4 * i + 3] === 0 ? -1 : (lab.data[4 * i] << 16) | (lab.data[4 * i + 1] << 8) | lab.data[4 * i + 2];
+        const got = lab.data[4 * i + 3] === 0
+          ? -1
+          : (lab.data[4 * i] << 16) | (lab.data[4 * i + 1] << 8) | lab.data[4 * i + 2];
         if (got !== want) bad++;
       }
       assertEquals(bad, 0, "label/ matches json_index");
       // Flag and history.
       const corr = await readCorrections(fx.root);
-      assertEquals(corr!.pairs.map((e) => [e.id, e.status, e.by]), [[`${fx.character}/${fa}/${fb}`, "corrected", "tester"]]);
-      const hist = (await Deno.readTextFile(path.join(fx.root, HISTORY_FILE))).trim().split("\n").map((l) => JSON.parse(l));
+      assertEquals(corr!.pairs.map((e) => [e.id, e.status, e.by]), [[
+        `${fx.character}/${fa}/${fb}`,
+        "corrected",
+        "tester",
+      ]]);
+      const hist = (await Deno.readTextFile(path.join(fx.root, HISTORY_FILE))).trim().split("\n").map((l) =>
+        JSON.parse(l)
+      );
       assertEquals(hist.length, 1);
       assertEquals(hist[0].ops.map((o: { op: string }) => o.op), ["link", "merge", "split"]);
       assertEquals((await resolvePairs(fx.root))[0].corrected, true);

@@ -81,7 +81,10 @@ export class Root {
       try {
         const real = await Deno.realPath(probe);
         if (!this.inside(real)) {
-          throw new ConfinementError("resolves outside the data root (a symlink out of it?)", this.show(full));
+          throw new ConfinementError(
+            "resolves outside the data root (a symlink out of it?)",
+            this.show(full),
+          );
         }
         break;
       } catch (e) {
@@ -98,7 +101,9 @@ export class Root {
   async writable(...parts: string[]): Promise<string> {
     const p = await this.file(...parts);
     try {
-      if ((await Deno.lstat(p)).isSymlink) throw new ConfinementError("is a symlink: not written", this.show(p));
+      if ((await Deno.lstat(p)).isSymlink) {
+        throw new ConfinementError("is a symlink: not written", this.show(p));
+      }
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }

@@ -22,7 +22,13 @@ function pbcState(): State {
 
 function matchState(): State {
   const s = pbcState();
-  return { ...s, kind: "match", labels: [new Map(), new Map()], nextLabel: 0, matches: [{ ref_region: 2, tgt_region: 3, score: 0.7 }] };
+  return {
+    ...s,
+    kind: "match",
+    labels: [new Map(), new Map()],
+    nextLabel: 0,
+    matches: [{ ref_region: 2, tgt_region: 3, score: 0.7 }],
+  };
 }
 
 function copy(s: State) {
@@ -75,7 +81,11 @@ Deno.test("split cuts a region along a stroke; the stroke pixels join a side; ne
 Deno.test("a stroke that does not cut is refused and changes nothing", () => {
   const s = pbcState();
   const before = copy(s);
-  assertThrows(() => applyOp(s, { op: "split", side: 0, id: 3, points: [[4, 0], [4, 1]], radius: 0 }), EditError, "does not cut");
+  assertThrows(
+    () => applyOp(s, { op: "split", side: 0, id: 3, points: [[4, 0], [4, 1]], radius: 0 }),
+    EditError,
+    "does not cut",
+  );
   assertEquals(copy(s), before);
 });
 
@@ -132,7 +142,11 @@ Deno.test("malformed edits are refused with a reason, naming the edit", () => {
   ) {
     assertThrows(() => applyOp(s, op as never), EditError, why);
   }
-  assertThrows(() => applyOps(s, [{ op: "unlink", side: 0, id: 2 }, { op: "link", ref: 9, tgt: 2 }]), EditError, "edit 2 (link)");
+  assertThrows(
+    () => applyOps(s, [{ op: "unlink", side: 0, id: 2 }, { op: "link", ref: 9, tgt: 2 }]),
+    EditError,
+    "edit 2 (link)",
+  );
   assertThrows(() => applyOps(s, "nope"), EditError, "list");
   // applyOps applied the first edit before refusing the second: callers replay on a fresh state.
   assertEquals(s.labels[0].get(2), 13);

@@ -50,7 +50,10 @@ export interface Studio {
 /** The page: page.html with core.js inlined (its `export` keywords dropped). */
 export async function pageHtml(): Promise<string> {
   const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-  const [html, core] = await Promise.all([Deno.readTextFile(here("./page.html")), Deno.readTextFile(here("./core.js"))]);
+  const [html, core] = await Promise.all([
+    Deno.readTextFile(here("./page.html")),
+    Deno.readTextFile(here("./core.js")),
+  ]);
   const inline = core.replace(/^export /gm, "");
   return html.replace("/*__CORE__*/", () => inline);
 }
@@ -75,7 +78,9 @@ function equalConstant(a: string, b: string): boolean {
 
 async function readBody(req: Request): Promise<unknown> {
   const len = Number(req.headers.get("content-length") ?? "0");
-  if (len > MAX_BODY_BYTES) throw new UserError(`request body of ${len} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
+  if (len > MAX_BODY_BYTES) {
+    throw new UserError(`request body of ${len} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
+  }
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) throw new UserError("request body over the limit");
   try {
@@ -97,7 +102,8 @@ async function readBody(req: Request): Promise<unknown> {
  */
 export async function startStudio(store: Store, opts: Partial<StudioOptions> = {}): Promise<Studio> {
   const o = { ...STUDIO_DEFAULTS, ...opts };
-  const token = o.token ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const token = o.token ??
+    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
   const page = await pageHtml();
   const cache = new Map<string, LoadedPair>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -119,7 +125,9 @@ export async function startStudio(store: Store, opts: Partial<StudioOptions> = {
       return refuse(403, `refused: host ${JSON.stringify(host)} is not this studio (127.0.0.1:${port})`);
     }
     const given = url.searchParams.get("token") ?? req.headers.get("x-studio-token") ?? "";
-    if (!equalConstant(given, token)) return refuse(403, "refused: missing or wrong token (open the URL the studio printed)");
+    if (!equalConstant(given, token)) {
+      return refuse(403, "refused: missing or wrong token (open the URL the studio printed)");
+    }
     const p = url.pathname;
     if (req.method === "GET" && p === "/") {
       return new Response(page, {
@@ -132,7 +140,9 @@ export async function startStudio(store: Store, opts: Partial<StudioOptions> = {
         },
       });
     }
-    if (req.method === "GET" && p === "/api/info") return json({ title: store.title, kind: store.kind, user: o.user });
+    if (req.method === "GET" && p === "/api/info") {
+      return json({ title: store.title, kind: store.kind, user: o.user });
+    }
     if (req.method === "GET" && p === "/api/pairs") return json(await store.list());
     const m = p.match(/^\/api\/pair\/(\d{1,9})(?:\/(seg|gray|ink|color)\/([01])|\/(save|status))?$/);
     if (!m) return refuse(404, `no such endpoint: ${req.method} ${p}`);
@@ -166,13 +176,18 @@ export async function startStudio(store: Store, opts: Partial<StudioOptions> = {
       const side = lp.sides[Number(m[3])];
       const arr = side[m[2] as "seg" | "gray" | "ink" | "color"];
       if (!arr) return refuse(404, `the ${side.name} has no ${m[2]} data`);
-      return new Response(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) as Uint8Array<ArrayBuffer>, {
-        headers: { "content-type": "application/octet-stream", "cache-control": "no-store" },
-      });
+      return new Response(
+        new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) as Uint8Array<ArrayBuffer>,
+        {
+          headers: { "content-type": "application/octet-stream", "cache-control": "no-store" },
+        },
+      );
     }
     if (req.method === "POST" && m[4] === "save") {
       const body = await readBody(req) as { etag?: unknown; ops?: unknown };
-      if (typeof body !== "object" || body === null || typeof body.etag !== "string" || !Array.isArray(body.ops)) {
+      if (
+        typeof body !== "object" || body === null || typeof body.etag !== "string" || !Array.isArray(body.ops)
+      ) {
         return refuse(400, 'refused: a save is {"etag": "...", "ops": [...]}; nothing written');
       }
       if (body.ops.length === 0) return refuse(400, "refused: no edits to save; nothing written");

@@ -60,7 +60,10 @@ Deno.test("studio server: token, Host, saves, and refusals that write nothing", 
     const buf = new Uint8Array(4096);
     const n = await conn.read(buf);
     conn.close();
-    assert(new TextDecoder().decode(buf.subarray(0, n ?? 0)).startsWith("HTTP/1.1 403"), "foreign Host refused");
+    assert(
+      new TextDecoder().decode(buf.subarray(0, n ?? 0)).startsWith("HTTP/1.1 403"),
+      "foreign Host refused",
+    );
 
     const pairs = (await call(studio, "/api/pairs")).body;
     assertEquals(pairs.length, 1);
@@ -69,7 +72,9 @@ Deno.test("studio server: token, Host, saves, and refusals that write nothing", 
     assertEquals(meta.kind, "pbc");
     assertEquals((await call(studio, "/api/pair/7")).status, 400);
     assertEquals((await call(studio, `/api/pair/0/seg/0?etag=nope`)).status, 409);
-    const seg = await fetch(`http://127.0.0.1:${studio.port}/api/pair/0/seg/0?etag=${meta.etag}&token=${studio.token}`);
+    const seg = await fetch(
+      `http://127.0.0.1:${studio.port}/api/pair/0/seg/0?etag=${meta.etag}&token=${studio.token}`,
+    );
     assertEquals((await seg.arrayBuffer()).byteLength, 192 * 192 * 4);
 
     const A = await readFrame(fx.root, fx.character, fx.frames[0]);
@@ -80,7 +85,11 @@ Deno.test("studio server: token, Host, saves, and refusals that write nothing", 
     // Malformed edits and bodies: refused, nothing written.
     for (
       const [body, status, why] of [
-        [{ etag: meta.etag, ops: [{ op: "merge", side: 1, keep: t1[0], drop: 99999 }] }, 400, "not in the target"],
+        [
+          { etag: meta.etag, ops: [{ op: "merge", side: 1, keep: t1[0], drop: 99999 }] },
+          400,
+          "not in the target",
+        ],
         [{ etag: meta.etag, ops: [{ op: "link", ref: r1[0], tgt: t1[0] }, { op: "bogus" }] }, 400, "edit 2"],
         [{ etag: meta.etag, ops: [] }, 400, "no edits"],
         [{ etag: meta.etag }, 400, "a save is"],
@@ -103,7 +112,10 @@ Deno.test("studio server: token, Host, saves, and refusals that write nothing", 
     assert(ok.body.etag !== meta.etag);
     assert(ok.body.written.includes(`${fx.character}/seg/${fx.frames[1]}.png`), ok.body.written.join());
     const after = await tree(fx.root);
-    const again = await post(studio, "/api/pair/0/save", { etag: meta.etag, ops: [{ op: "unlink", side: 0, id: r1[0] }] });
+    const again = await post(studio, "/api/pair/0/save", {
+      etag: meta.etag,
+      ops: [{ op: "unlink", side: 0, id: r1[0] }],
+    });
     assertEquals(again.status, 409);
     assertEquals(await tree(fx.root), after);
     // A file changed on disk by another program makes the loaded version stale.
@@ -112,7 +124,10 @@ Deno.test("studio server: token, Host, saves, and refusals that write nothing", 
     assertEquals(meta2.status, "corrected");
     const ji = path.join(fx.root, fx.character, "json_index", `${fx.frames[0]}.json`);
     await Deno.writeTextFile(ji, (await Deno.readTextFile(ji)) + " ");
-    const stale = await post(studio, "/api/pair/0/save", { etag: meta2.etag, ops: [{ op: "unlink", side: 0, id: r1[0] }] });
+    const stale = await post(studio, "/api/pair/0/save", {
+      etag: meta2.etag,
+      ops: [{ op: "unlink", side: 0, id: r1[0] }],
+    });
     assertEquals(stale.status, 409);
     // Status: skipped, then untouched again.
     assertEquals((await post(studio, "/api/pair/0/status", { status: "skipped" })).status, 200);
@@ -130,7 +145,11 @@ Deno.test("studio: names with .. and symlinks out of the root are refused, nothi
   const fx = await makeFixture(dir);
   try {
     const csv = path.join(dir, "evil.csv");
-    await writePairsCsv(csv, [{ dir: `../data/${fx.character}`, reference: fx.frames[0], target: fx.frames[1] }]);
+    await writePairsCsv(csv, [{
+      dir: `../data/${fx.character}`,
+      reference: fx.frames[0],
+      target: fx.frames[1],
+    }]);
     await assertRejects(
       async () => PbcStore.open(await Root.open(fx.root), { pairsCsv: csv }),
       UserError,
@@ -140,7 +159,9 @@ Deno.test("studio: names with .. and symlinks out of the root are refused, nothi
     const outside = path.join(dir, "outside");
     await Deno.mkdir(outside);
     const segDir = path.join(fx.root, fx.character, "seg");
-    for await (const e of Deno.readDir(segDir)) await Deno.copyFile(path.join(segDir, e.name), path.join(outside, e.name));
+    for await (const e of Deno.readDir(segDir)) {
+      await Deno.copyFile(path.join(segDir, e.name), path.join(outside, e.name));
+    }
     await Deno.remove(segDir, { recursive: true });
     await Deno.symlink(outside, segDir);
     const before = await tree(outside);
@@ -149,7 +170,10 @@ Deno.test("studio: names with .. and symlinks out of the root are refused, nothi
       const r = await call(studio, "/api/pair/0");
       assertEquals(r.status, 403);
       assert(r.body.error.includes("outside the data root"), r.body.error);
-      const s = await post(studio, "/api/pair/0/save", { etag: "x", ops: [{ op: "unlink", side: 0, id: 2 }] });
+      const s = await post(studio, "/api/pair/0/save", {
+        etag: "x",
+        ops: [{ op: "unlink", side: 0, id: 2 }],
+      });
       assertEquals(s.status, 403);
     } finally {
       await studio.close();
@@ -174,11 +198,16 @@ Deno.test("studio on a match output: edits rewrite the region maps and matches.j
     const matches = [];
     for (const [a] of regionsBySize(A)) {
       for (const [b] of regionsBySize(B)) {
-        if (A.labelOfSeg!.get(a) === B.labelOfSeg!.get(b)) matches.push({ ref_region: a, tgt_region: b, score: 0.5 });
+        if (A.labelOfSeg!.get(a) === B.labelOfSeg!.get(b)) {
+          matches.push({ ref_region: a, tgt_region: b, score: 0.5 });
+        }
       }
     }
     await Deno.writeTextFile(path.join(out, "matches.json"), JSON.stringify(matches));
-    const lines = [A, B].map((f) => path.join(fx.root, fx.character, "line", `${f.frame}.png`)) as [string, string];
+    const lines = [A, B].map((f) => path.join(fx.root, fx.character, "line", `${f.frame}.png`)) as [
+      string,
+      string,
+    ];
     const store = await MatchStore.open(await Root.open(out), { drawings: lines });
     const list = await store.list();
     assertEquals(list.map((p) => [p.id, p.confidence]), [[".", 0.5]]);
@@ -189,16 +218,28 @@ Deno.test("studio on a match output: edits rewrite the region maps and matches.j
       { op: "merge", side: 1, keep: t1[0], drop: t2[0] },
       { op: "link", ref: regionsBySize(A)[0][0], tgt: t1[0] },
     ], "t");
-    assert(r.written.includes("tgt_seg.png") && r.written.includes("matches.json") && r.written.includes("match_vis.png"));
+    assert(
+      r.written.includes("tgt_seg.png") && r.written.includes("matches.json") &&
+        r.written.includes("match_vis.png"),
+    );
     assert(!r.written.includes("ref_seg.png"), "the unchanged map is not rewritten");
     const tgt = await readLabel16(path.join(out, "tgt_seg.png"));
     assertEquals(tgt.data[p.y * tgt.width + p.x], t1[0]);
     assert(!tgt.data.includes(t2[0]));
     const saved = JSON.parse(await Deno.readTextFile(path.join(out, "matches.json")));
     const forT1 = saved.filter((m: { tgt_region: number }) => m.tgt_region === t1[0]);
-    assertEquals(forT1, [{ ref_region: regionsBySize(A)[0][0], tgt_region: t1[0], score: 1, direction: "manual" }]);
+    assertEquals(forT1, [{
+      ref_region: regionsBySize(A)[0][0],
+      tgt_region: t1[0],
+      score: 1,
+      direction: "manual",
+    }]);
     assertEquals((await store.list())[0].status, "corrected");
-    await assertRejects(() => store.save(0, loaded.etag, [{ op: "unlink", side: 0, id: 2 }], "t"), Error, "changed on disk");
+    await assertRejects(
+      () => store.save(0, loaded.etag, [{ op: "unlink", side: 0, id: 2 }], "t"),
+      Error,
+      "changed on disk",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -7,9 +7,9 @@
  */
 import * as path from "node:path";
 import {
-  CORRECTIONS_FILE,
   type CorrectionEntry,
   type Corrections,
+  CORRECTIONS_FILE,
   type CorrectionStatus,
   readCorrections,
 } from "../data/corrections.ts";

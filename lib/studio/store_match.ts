@@ -53,10 +53,14 @@ export function parseMatches(obj: unknown, file: string): Match[] {
   if (!Array.isArray(obj)) throw new UserError("expected a list of {ref_region, tgt_region, score}", file);
   return obj.map((m, k) => {
     if (
-      typeof m !== "object" || m === null || !Number.isInteger(m.ref_region) || !Number.isInteger(m.tgt_region) ||
+      typeof m !== "object" || m === null || !Number.isInteger(m.ref_region) ||
+      !Number.isInteger(m.tgt_region) ||
       !Number.isFinite(Number(m.score ?? 0))
     ) {
-      throw new UserError(`entry ${k + 1}: ${JSON.stringify(m)} is not {ref_region, tgt_region, score}`, file);
+      throw new UserError(
+        `entry ${k + 1}: ${JSON.stringify(m)} is not {ref_region, tgt_region, score}`,
+        file,
+      );
     }
     return { ...m, score: Number(m.score ?? 0) } as Match;
   });
@@ -93,7 +97,9 @@ export class MatchStore implements Store {
         confidence: await meanScore(path.join(root.real, "matches.json")),
       });
     } else {
-      if (opts.drawings) throw new UserError("REF.png TGT.png name the drawings of a one-pair output", root.dir);
+      if (opts.drawings) {
+        throw new UserError("REF.png TGT.png name the drawings of a one-pair output", root.dir);
+      }
       for await (const d of Deno.readDir(root.real)) {
         if (!d.isDirectory || d.name.startsWith(".")) continue;
         for await (const q of Deno.readDir(path.join(root.real, d.name))) {
@@ -127,7 +133,10 @@ export class MatchStore implements Store {
       entries.sort((a, b) => a.rel.localeCompare(b.rel));
     }
     if (entries.length === 0) {
-      throw new UserError("no matches.json here nor in <dir>/<reference>-<target>/ (is this a match output?)", root.dir);
+      throw new UserError(
+        "no matches.json here nor in <dir>/<reference>-<target>/ (is this a match output?)",
+        root.dir,
+      );
     }
     return new MatchStore(root, entries);
   }
@@ -223,9 +232,11 @@ export class MatchStore implements Store {
       status: entry?.status ?? "untouched",
       notes: [
         "a link replaces the target region's matches with one to the reference region (score 1, direction manual)",
-        g ? "saving rewrites ref_seg.png, tgt_seg.png, matches.json and match_vis.png" : "the drawings were not " +
-          "given, so lines are drawn from region 0 and the paint bucket is off; saving rewrites ref_seg.png, " +
-          "tgt_seg.png and matches.json (match_vis.png is left as the match run drew it)",
+        g
+          ? "saving rewrites ref_seg.png, tgt_seg.png, matches.json and match_vis.png"
+          : "the drawings were not " +
+            "given, so lines are drawn from region 0 and the paint bucket is off; saving rewrites ref_seg.png, " +
+            "tgt_seg.png and matches.json (match_vis.png is left as the match run drew it)",
       ],
     };
   }
@@ -282,7 +293,10 @@ export class MatchStore implements Store {
     await writeAll(files);
     const written = files.map((f) => this.root.show(f.path));
     const after = await this.readPair(e);
-    const none: [number[], number[]] = [[...state.none[0]].sort((a, b) => a - b), [...state.none[1]].sort((a, b) => a - b)];
+    const none: [number[], number[]] = [
+      [...state.none[0]].sort((a, b) => a - b),
+      [...state.none[1]].sort((a, b) => a - b),
+    ];
     written.push(
       ...await recordChange(this.root, { id: e.rel, status: "corrected", by, none }, {
         ops,

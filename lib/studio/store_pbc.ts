@@ -141,12 +141,19 @@ export class PbcStore implements Store {
         safeName(p.reference, "frame");
         safeName(p.target, "frame");
       } catch (e) {
-        throw new UserError(`pair ${p.dir},${p.reference},${p.target}: ${(e as Error).message}`, opts.pairsCsv);
+        throw new UserError(
+          `pair ${p.dir},${p.reference},${p.target}: ${(e as Error).message}`,
+          opts.pairsCsv,
+        );
       }
     }
-    const scores = await Promise.all(pairs.map((p) =>
-      opts.scores ? meanScore(path.join(opts.scores, p.dir, `${p.reference}-${p.target}`, "matches.json")) : null
-    ));
+    const scores = await Promise.all(
+      pairs.map((p) =>
+        opts.scores
+          ? meanScore(path.join(opts.scores, p.dir, `${p.reference}-${p.target}`, "matches.json"))
+          : null
+      ),
+    );
     return new PbcStore(root, pairs, scores);
   }
 
@@ -165,7 +172,9 @@ export class PbcStore implements Store {
     const p = this.pairs[index];
     if (!p) throw new UserError(`no pair ${index} (there are ${this.pairs.length})`);
     if (p.reference === p.target) {
-      throw new UserError(`pair ${pairId(p)} uses one frame twice: its edits would collide, so it is not editable`);
+      throw new UserError(
+        `pair ${pairId(p)} uses one frame twice: its edits would collide, so it is not editable`,
+      );
     }
     return p;
   }
@@ -188,7 +197,10 @@ export class PbcStore implements Store {
     if (!seg) throw new UserError("frame has no seg map", show(files.seg));
     const jsonIndex = await readOrNull(files.jsonIndex);
     if (!jsonIndex) {
-      throw new UserError("frame has no json_index: the studio edits labelled frames only", show(files.jsonIndex));
+      throw new UserError(
+        "frame has no json_index: the studio edits labelled frames only",
+        show(files.jsonIndex),
+      );
     }
     let obj: unknown;
     try {
@@ -206,7 +218,12 @@ export class PbcStore implements Store {
     }
     return {
       files,
-      bytes: { seg, jsonIndex, label: await readOrNull(files.label), jsonColor: await readOrNull(files.jsonColor) },
+      bytes: {
+        seg,
+        jsonIndex,
+        label: await readOrNull(files.label),
+        jsonColor: await readOrNull(files.jsonColor),
+      },
       seg: map,
       labels,
     };
@@ -300,8 +317,18 @@ export class PbcStore implements Store {
     const state: State = {
       kind: "pbc",
       sides: [
-        makeSide(d.frames[0].seg.width, d.frames[0].seg.height, new Int32Array(d.frames[0].seg.data), inkOf(d.frames[0])),
-        makeSide(d.frames[1].seg.width, d.frames[1].seg.height, new Int32Array(d.frames[1].seg.data), inkOf(d.frames[1])),
+        makeSide(
+          d.frames[0].seg.width,
+          d.frames[0].seg.height,
+          new Int32Array(d.frames[0].seg.data),
+          inkOf(d.frames[0]),
+        ),
+        makeSide(
+          d.frames[1].seg.width,
+          d.frames[1].seg.height,
+          new Int32Array(d.frames[1].seg.data),
+          inkOf(d.frames[1]),
+        ),
       ],
       labels: [new Map(d.frames[0].labels), new Map(d.frames[1].labels)],
       nextLabel: d.nextLabel,
@@ -322,20 +349,34 @@ export class PbcStore implements Store {
       const w = (sub: string, ext: string) => this.root.writable(p.dir, sub, `${frame}.${ext}`);
       if (segChanged) files.push({ path: await w("seg", "png"), data: await encodePng(encodeSegRgb(seg)) });
       files.push({ path: await w("json_index", "json"), data: json });
-      files.push({ path: await w("label", "png"), data: await encodePng(encodeLabelRgba(labelImage(seg, labels))) });
+      files.push({
+        path: await w("label", "png"),
+        data: await encodePng(encodeLabelRgba(labelImage(seg, labels))),
+      });
       if (segChanged && f.bytes.jsonColor) {
         files.push({ path: await w("json_color", "json"), data: jsonColors(f, seg) });
       }
     }
     if (files.length === 0) throw new UserError("the edits change nothing on disk: nothing to save");
     await writeAll(files);
-    const none: [number[], number[]] = [[...state.none[0]].sort((a, b) => a - b), [...state.none[1]].sort((a, b) => a - b)];
+    const none: [number[], number[]] = [
+      [...state.none[0]].sort((a, b) => a - b),
+      [...state.none[1]].sort((a, b) => a - b),
+    ];
     const written = files.map((f) => this.root.show(f.path));
     const after = await this.readPair(p);
     written.push(
       ...await recordChange(
         this.root,
-        { id: pairId(p), dir: p.dir, reference: p.reference, target: p.target, status: "corrected", by, none },
+        {
+          id: pairId(p),
+          dir: p.dir,
+          reference: p.reference,
+          target: p.target,
+          status: "corrected",
+          by,
+          none,
+        },
         { ops, files: written, before: etag, after: after.etag },
       ),
     );

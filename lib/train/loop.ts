@@ -40,6 +40,10 @@ import { Rng } from "../util/rng.ts";
 import { lineFigure } from "../viz/plotly.ts";
 import { renderSvg } from "../viz/svg_plot.ts";
 import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
+import { makeAugmenter } from "./augment.ts";
+import { validateByFamily } from "./family_val.ts";
+import { loadPixelLabels } from "../data/pixel_labels.ts";
+import { TRANSFER_FAMILY } from "../generate/family.ts";
 import { loadLatestCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { LOSS_DEFAULTS, type LossOptions, sampleBatch } from "./loss.ts";
 import { learningRate } from "./schedule.ts";
@@ -78,7 +82,7 @@ export interface TrainOptions {
   valEvery: number;
   /** Checkpoint (and export) every this many steps (and at the end). */
   ckptEvery: number;
-  /** Swap and mirror augmentation (see lib/data/batch.ts). */
+  /** Augmentation: swap and mirror (lib/data/batch.ts), warps, crops, line width and gaps (augment.ts). */
   augment: boolean;
   loss: LossOptions;
   /** Frame gap of the default pairs (when a dataset has no pairs.csv). */
@@ -166,7 +170,8 @@ function curveKey(o: TrainOptions, cfg: ModelConfig): string {
     clip: o.clip,
     seed: o.seed,
     valFraction: o.valFraction,
-    augment: o.augment,
+    // "warp-v1": the augmentation of augment.ts (a run begun with swap/mirror only cannot resume under it).
+    augment: o.augment ? "warp-v1" : false,
     loss: o.loss,
     gap: o.gap,
     init: o.init ?? null,
@@ -370,6 +375,22 @@ export async function train(
   await Deno.mkdir(out, { recursive: true });
 
   const data = await loadPairData(o.data, cacheOptionsFor(cfg, { progress: o.progress }), { gap: o.gap });
+  const transfer = data.items.filter((p) => p.family === TRANSFER_FAMILY);
+  if (transfer.length > 0) {
+    throw new UserError(
+      `training data contains the held-out transfer family "${TRANSFER_FAMILY}" (${transfer.length} pairs, e.g. ${
+        transfer[0].character
+      }): it is for evaluation only; generate training data with --family all or other families`,
+      o.data[transfer[0].source],
+    );
+  }
+  const augmenter = o.augment
+    ? makeAugmenter(
+      await Promise.all(data.caches.map((c) => loadPixelLabels(c, { progress: o.progress }))),
+      cfg.inputSize,
+      cfg.inputSize / cfg.patch,
+    )
+    : null;
   const { train: trainItems, val: valAll } = splitByCharacter(data.items, o.valFraction, o.seed);
   if (trainItems.length === 0) throw new UserError("no training pairs after the split", o.data.join(","));
   const valItems = new Rng(o.seed).fork("val").shuffle([...valAll]).slice(0, o.valPairs);
@@ -434,8 +455,14 @@ export async function train(
     };
     const runVal = async (step: number) => {
       if (valItems.length === 0) return;
-      const v = await validate(model, data.caches, valItems);
-      const r: LogRecord = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };
+      let r: LogRecord;
+      if (new Set(valItems.map((p) => p.family)).size > 1) {
+        const v = await validateByFamily(model, data.caches, valItems);
+        r = { step, val_ap: v.all.ap, val_top1: v.all.top1, val_pairs: v.all.pairs, val_families: v.byFamily };
+      } else {
+        const v = await validate(model, data.caches, valItems);
+        r = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };
+      }
       await append(r);
       await hooks.onVal?.(r);
     };
@@ -473,7 +500,7 @@ export async function train(
       const ts = performance.now();
       const rng = new Rng(o.seed).fork(`step:${step}`);
       const items = pairsForStep(trainItems, step, o.batch, o.seed);
-      const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null);
+      const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null, augmenter);
       const sample = sampleBatch(batch.labels, batch.pairs, o.loss, rng.fork("loss"));
       const lr = learningRate(step, sched);
       const r = await trainStepAsync(model, opt, batch, sample, lr, o.clip, o.loss.tau);

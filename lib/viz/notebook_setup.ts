@@ -85,6 +85,8 @@ export async function notebookSplits(opts: Partial<NotebookSplitOptions> = {}): 
   return splits;
 }
 
+let backendShown = false;
+
 /**
  * Loads the model of the `weights` knob (repository-relative or absolute; `MANGAMATCH_WEIGHTS=DIR` overrides it,
  * `=none` runs the no-model path) and shows where it came from and the backend line (machine paths shortened).
@@ -113,7 +115,9 @@ export async function notebookModel(
     return null;
   }
   const lines: string[] = [];
-  const loaded = await loadEvalModel(dir, "auto", { log: opts.quiet ? null : (l) => lines.push(l) });
+  // The backend line once per kernel: later models run on the same backend.
+  const loaded = await loadEvalModel(dir, "auto", { log: opts.quiet || backendShown ? null : (l) => lines.push(l) });
+  backendShown ||= lines.length > 0;
   const c = loaded.model.config;
   if (!opts.quiet) {
     await showText(

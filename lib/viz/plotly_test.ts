@@ -6,9 +6,13 @@ import { markdownTable } from "./notebook.ts";
 Deno.test("figure builders produce plotly traces", () => {
   const f = lineFigure([{ name: "loss", x: [0, 1, 2], y: [3, 2, 1] }], { title: "t", xTitle: "step" });
   assertEquals(f.data[0].type, "scatter");
-  assertEquals(f.layout.xaxis?.title, "step");
+  // plotly.js 3 reads object titles only (a string title is not drawn).
+  assertEquals(f.layout.title, { text: "t" });
+  assertEquals(f.layout.xaxis?.title, { text: "step" });
+  assertEquals(f.layout.yaxis?.title, undefined);
   const pr = prCurveFigure([{ name: "cross", recall: [0, 1], precision: [1, 0.5], ap: 0.75 }]);
-  assertEquals(pr.data[0].name, "cross (AP 75.00)");
+  assertEquals(pr.data[0].name, "cross (AP\u00a075.00)");
+  assertEquals(pr.layout.title, { text: "Precision-recall" });
   const h = heatmapFigure([1, 2, 3, 4, 5, 6], 2, 3);
   assertEquals(h.data[0].z, [[1, 2, 3], [4, 5, 6]]);
 });

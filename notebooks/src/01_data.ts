@@ -183,6 +183,7 @@ await showPlot(barFigure(
   }),
   {
     title: "segment sizes: share of segments per bin of log10(area / frame area)",
+    xTitle: "log10(segment area / frame area), lower edge of the bin",
     yTitle: "share of segments",
   },
 ));

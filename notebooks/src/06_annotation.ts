@@ -22,58 +22,85 @@
 // evaluation's own metrics (`lib/eval`), and pictured like the paper's Figure 4. Then the real frames.
 
 // %%
+// Knobs: edit, then run the notebook again. Relative paths are from the repository root, whatever the kernel's
+// working folder. Without the data a small set is generated in its place (the first output line says so). The
+// annotation uses no model, so there are no weights, matching-threshold or region-mode knobs here.
+const DATA = "data"; // folder holding the test splits test-clean/ and test-hand/ (deno task generate, README)
+const GENERATED_PAIRS = 48; // pairs of each style generated when the splits are missing
+
 import * as path from "node:path";
-import { generateDataset } from "../lib/generate/mod.ts";
-import { loadFrame, patchLabels, readPairsCsv, resolvePairs } from "../lib/data/mod.ts";
-import { readGray, readRgba } from "../lib/image/io.ts";
-import { exists } from "../lib/util/fs.ts";
-import { realDataDir, repoPath } from "../lib/util/paths.ts";
 import {
+  annotate,
+  barFigure,
+  exists,
+  fromRepo,
+  generate,
+  grayToRgb,
+  loadFrame,
+  overlayLines,
+  paintLabels,
+  patchLabels,
+  type PbcFrame,
+  readGray,
+  readPairsCsv,
+  readRgba,
+  realDataDir,
+  resolvePairs,
+  type RgbImage,
+  segmentationMetrics,
+  shortPath,
+  showImages,
+  showMarkdown,
+  showPlot,
+  showTable,
+  showText,
+} from "../lib/mod.ts";
+const {
   annotateDataset,
   annotatePair,
   annotationQuality,
   correspondencePictures,
   keypointImage,
   matchKeypoints,
-  type PairAnnotation,
-  type PairQuality,
-  type QualitySummary,
   regionMapOf,
   segmentColorFrame,
   selectMatches,
   verifyLocalConsistency,
-} from "../lib/annotate/mod.ts";
-import { segmentationMetrics } from "../lib/eval/mod.ts";
-import type { PbcFrame } from "../lib/data/pbc.ts";
-import type { RgbImage } from "../lib/image/types.ts";
-import { grayToRgb, overlayLines, paintLabels } from "../lib/viz/color.ts";
-import { barFigure } from "../lib/viz/plotly.ts";
-import { showImages, showMarkdown, showPlot, showTable } from "../lib/viz/notebook.ts";
+} = annotate;
+type PairAnnotation = annotate.PairAnnotation;
+type PairQuality = annotate.PairQuality;
+type QualitySummary = annotate.QualitySummary;
 
-const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1";
+const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
 const tmp = await Deno.makeTempDir({ prefix: "mm-nb06-" });
-// Full size: the evaluation sets when they exist (300 pairs each, 512 px); else (and in CI) a small fresh set.
+// The evaluation sets when they exist (300 pairs each, 512 px); else (and in the test command's run) a fresh set.
 const roots: Record<string, string> = {};
+const lines: string[] = [];
 for (const [style, seed] of [["clean", 1], ["hand-drawn", 2]] as const) {
-  const given = repoPath("data", style === "clean" ? "test-clean" : "test-hand");
+  const given = path.join(fromRepo(DATA), style === "clean" ? "test-clean" : "test-hand");
   if (!SMALL && await exists(path.join(given, "pairs.csv"))) {
     roots[style] = given;
+    lines.push(`${style}: ${shortPath(given)} (${(await readPairsCsv(path.join(given, "pairs.csv"))).length} pairs)`);
   } else {
     roots[style] = path.join(tmp, style);
-    await generateDataset({
+    const n = SMALL ? 3 : GENERATED_PAIRS;
+    await generate.generateDataset({
       out: roots[style],
-      pairs: SMALL ? 3 : 48,
+      pairs: n,
       style,
       seed,
       size: SMALL ? 256 : 512,
       gap: 7,
       framesPerCharacter: 15,
+      progress: "off",
     });
+    lines.push(
+      `${style}: ${SMALL ? "MANGAMATCH_NB_SMALL=1 (the test command's size)" : `${shortPath(given)} not found`}: ` +
+        `generated ${n} pairs here instead`,
+    );
   }
-  console.log(
-    `${style}: ${roots[style]} (${(await readPairsCsv(path.join(roots[style], "pairs.csv"))).length} pairs)`,
-  );
 }
+await showText(`data: ${lines.join("; ")}`);
 
 // %% [markdown]
 // ## Quality against the exact labels
@@ -217,7 +244,7 @@ for (const [style, list] of Object.entries(examples)) {
     );
     const id = `${style} ${q.pair.dir} ${q.pair.reference}→${q.pair.target}`;
     await showMarkdown(
-      `**${id}**: ARI ${pct(q.segA.ari)} / ${pct(q.segB.ari)}, precision ${pct(q.match.precision)}, recall ${
+      `**${id}**: ARI ${pct(q.segA.ari)} / ${pct(q.segB.ari)}, precision ${pct(q.match.precision_valid)}, recall ${
         pct(q.match.recall)
       }`,
     );
@@ -239,16 +266,15 @@ for (const [style, list] of Object.entries(examples)) {
   const out = path.join(tmp, "pseudo");
   const r = await annotateDataset(roots["hand-drawn"], out, { limit: 2 });
   const pairs = await resolvePairs(out);
-  console.log(
-    `wrote ${out}: ${r.pairs.length} pairs ->`,
-    pairs.map((p) => `${p.dir}:${p.reference},${p.target}`).join(" "),
+  await showText(
+    `wrote ${shortPath(out)}: ${r.pairs.length} pairs -> ${pairs.map((p) => `${p.dir}:${p.reference},${p.target}`).join(" ")}`,
   );
   const fa = await loadFrame(out, pairs[0].dir, pairs[0].reference),
     fb = await loadFrame(out, pairs[0].dir, pairs[0].target);
   const la = patchLabels(fa.seg, fa.labelOfSeg, { rows: 16, cols: 16 }),
     lb = patchLabels(fb.seg, fb.labelOfSeg, { rows: 16, cols: 16 });
   const shared = new Set([...la].filter((l) => l >= 0 && lb.includes(l)));
-  console.log(
+  await showText(
     `16x16 patch grid: ${la.filter((l) => l >= 0).length} / ${
       lb.filter((l) => l >= 0).length
     } labelled patches, ${shared.size} pseudo labels present in both frames`,
@@ -337,7 +363,7 @@ if (!real) {
     await showTable(rows);
     // A self-check that the whole pipeline runs on the real coloured frame: frame 0000 against itself.
     const self = await annotatePair({ color, line: lines[0] }, { color, line: lines[0] });
-    console.log(
+    await showText(
       `0000 against itself: ${self.stats.byVotes} of ${self.stats.segmentsA} regions matched by votes, ${self.stats.byCoarse} coarse, ${self.stats.unmatchedA} unmatched (every match should be region i -> region i: ${
         self.matches.every((m) => m.a === m.b)
       })`,

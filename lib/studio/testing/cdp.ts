@@ -8,7 +8,9 @@
 /** Where Chromium is: `$MANGAMATCH_CHROMIUM`, else the first of Debian's and others' usual paths that exists. */
 export function findChromium(): string | null {
   const env = Deno.env.get("MANGAMATCH_CHROMIUM");
-  const candidates = env ? [env] : ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  const candidates = env
+    ? [env]
+    : ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
   for (const c of candidates) {
     try {
       if (Deno.statSync(c).isFile) return c;
@@ -59,10 +61,16 @@ export class CdpPage {
         else p.resolve(msg.result);
       } else {
         if (msg.method === "Runtime.consoleAPICalled") {
-          this.console.push(`${msg.params.type}: ${msg.params.args.map((a: any) => a.value ?? a.description).join(" ")}`);
+          this.console.push(
+            `${msg.params.type}: ${msg.params.args.map((a: any) => a.value ?? a.description).join(" ")}`,
+          );
         }
         if (msg.method === "Runtime.exceptionThrown") {
-          this.console.push(`exception: ${msg.params.exceptionDetails?.exception?.description ?? msg.params.exceptionDetails?.text}`);
+          this.console.push(
+            `exception: ${
+              msg.params.exceptionDetails?.exception?.description ?? msg.params.exceptionDetails?.text
+            }`,
+          );
         }
         for (const l of this.listeners) l(msg.method, msg.params);
       }
@@ -119,7 +127,9 @@ export class CdpPage {
     const t0 = Date.now();
     while (!(await this.eval(expression))) {
       if (Date.now() - t0 > timeoutMs) {
-        throw new Error(`timed out waiting for ${expression}; page console: ${this.console.slice(-5).join(" | ")}`);
+        throw new Error(
+          `timed out waiting for ${expression}; page console: ${this.console.slice(-5).join(" | ")}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -128,7 +138,14 @@ export class CdpPage {
   /** A real mouse click (move, press, release) at client coordinates. */
   async click(x: number, y: number, button: "left" | "right" = "left"): Promise<void> {
     await this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y });
-    await this.send("Input.dispatchMouseEvent", { type: "mousePressed", x, y, button, clickCount: 1, buttons: 1 });
+    await this.send("Input.dispatchMouseEvent", {
+      type: "mousePressed",
+      x,
+      y,
+      button,
+      clickCount: 1,
+      buttons: 1,
+    });
     await this.send("Input.dispatchMouseEvent", { type: "mouseReleased", x, y, button, clickCount: 1 });
   }
 
@@ -136,24 +153,64 @@ export class CdpPage {
   async drag(points: [number, number][]): Promise<void> {
     const [x0, y0] = points[0];
     await this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x: x0, y: y0 });
-    await this.send("Input.dispatchMouseEvent", { type: "mousePressed", x: x0, y: y0, button: "left", clickCount: 1, buttons: 1 });
+    await this.send("Input.dispatchMouseEvent", {
+      type: "mousePressed",
+      x: x0,
+      y: y0,
+      button: "left",
+      clickCount: 1,
+      buttons: 1,
+    });
     for (const [x, y] of points.slice(1)) {
       await this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y, button: "left", buttons: 1 });
     }
     const [x1, y1] = points[points.length - 1];
-    await this.send("Input.dispatchMouseEvent", { type: "mouseReleased", x: x1, y: y1, button: "left", clickCount: 1 });
+    await this.send("Input.dispatchMouseEvent", {
+      type: "mouseReleased",
+      x: x1,
+      y: y1,
+      button: "left",
+      clickCount: 1,
+    });
   }
 
   /** A key press: `key` as KeyboardEvent.key ("m", "z", "Escape"); modifiers ctrl and shift. */
   async key(key: string, mods: { ctrl?: boolean; shift?: boolean } = {}): Promise<void> {
     const modifiers = (mods.ctrl ? 2 : 0) | (mods.shift ? 8 : 0);
     const upper = key.length === 1 ? key.toUpperCase() : key;
-    const code = key.length === 1 ? (/[a-z]/i.test(key) ? `Key${upper}` : key === "[" ? "BracketLeft" : key === "]" ? "BracketRight" : key === "0" ? "Digit0" : "") : key;
-    const vk = key.length === 1 ? (key === "[" ? 219 : key === "]" ? 221 : upper.charCodeAt(0)) : key === "Escape" ? 27 : 0;
+    const code = key.length === 1
+      ? (/[a-z]/i.test(key)
+        ? `Key${upper}`
+        : key === "["
+        ? "BracketLeft"
+        : key === "]"
+        ? "BracketRight"
+        : key === "0"
+        ? "Digit0"
+        : "")
+      : key;
+    const vk = key.length === 1
+      ? (key === "[" ? 219 : key === "]" ? 221 : upper.charCodeAt(0))
+      : key === "Escape"
+      ? 27
+      : 0;
     const shown = mods.shift && key.length === 1 ? upper : key;
     const text = key.length === 1 && !mods.ctrl ? shown : undefined;
-    await this.send("Input.dispatchKeyEvent", { type: "keyDown", key: shown, code, windowsVirtualKeyCode: vk, modifiers, ...(text ? { text } : {}) });
-    await this.send("Input.dispatchKeyEvent", { type: "keyUp", key: shown, code, windowsVirtualKeyCode: vk, modifiers });
+    await this.send("Input.dispatchKeyEvent", {
+      type: "keyDown",
+      key: shown,
+      code,
+      windowsVirtualKeyCode: vk,
+      modifiers,
+      ...(text ? { text } : {}),
+    });
+    await this.send("Input.dispatchKeyEvent", {
+      type: "keyUp",
+      key: shown,
+      code,
+      windowsVirtualKeyCode: vk,
+      modifiers,
+    });
   }
 
   /** Makes this tab the foreground one (input goes to it without waiting for a frame that never comes). */
@@ -265,4 +322,3 @@ export class Chromium {
     await Deno.remove(this.profile, { recursive: true }).catch(() => {});
   }
 }
-

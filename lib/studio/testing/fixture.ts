@@ -9,7 +9,14 @@ import { generateDataset } from "../../generate/dataset.ts";
 import { loadFrame, type PbcFrame } from "../../data/pbc.ts";
 
 /** Settings of the test dataset: 2 frames of one character at 192x192 (small, fast, still ~40 regions). */
-export const FIXTURE = { pairs: 1, style: "clean" as const, seed: 3, size: 192, gap: 1, framesPerCharacter: 2 };
+export const FIXTURE = {
+  pairs: 1,
+  style: "clean" as const,
+  seed: 3,
+  size: 192,
+  gap: 1,
+  framesPerCharacter: 2,
+};
 
 /**
  * Generates the test dataset into `<dir>/data` and returns its root, character and frames.
@@ -19,12 +26,18 @@ export const FIXTURE = { pairs: 1, style: "clean" as const, seed: 3, size: 192, 
  * const fx = await makeFixture(await Deno.makeTempDir());
  * ```
  */
-export async function makeFixture(dir: string): Promise<{ root: string; character: string; frames: [string, string] }> {
+export async function makeFixture(
+  dir: string,
+): Promise<{ root: string; character: string; frames: [string, string] }> {
   const root = path.join(dir, "data");
   await generateDataset({ ...FIXTURE, out: root, progress: "off" });
-  const chars = [...Deno.readDirSync(root)].filter((e) => e.isDirectory && !e.name.startsWith(".")).map((e) => e.name);
+  const chars = [...Deno.readDirSync(root)].filter((e) => e.isDirectory && !e.name.startsWith(".")).map((e) =>
+    e.name
+  );
   const character = chars[0];
-  const frames = [...Deno.readDirSync(path.join(root, character, "line"))].map((e) => e.name.replace(/\.png$/, ""))
+  const frames = [...Deno.readDirSync(path.join(root, character, "line"))].map((e) =>
+    e.name.replace(/\.png$/, "")
+  )
     .sort() as [string, string];
   return { root, character, frames };
 }
@@ -38,12 +51,17 @@ export function readFrame(root: string, character: string, frame: string): Promi
 export function regionsBySize(f: PbcFrame): [number, number, number][] {
   const sizes = new Map<number, number>();
   for (const id of f.seg.data) sizes.set(id, (sizes.get(id) ?? 0) + 1);
-  return [...sizes].filter(([id]) => id > 1).map(([id, n]) => [id, n, f.labelOfSeg!.get(id)!] as [number, number, number])
+  return [...sizes].filter(([id]) => id > 1).map(([id, n]) =>
+    [id, n, f.labelOfSeg!.get(id)!] as [number, number, number]
+  )
     .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
 /** A pixel of region `id` near its centre of mass that lies inside it, with its bounding box. */
-export function interiorPixel(f: PbcFrame, id: number): { x: number; y: number; box: [number, number, number, number] } {
+export function interiorPixel(
+  f: PbcFrame,
+  id: number,
+): { x: number; y: number; box: [number, number, number, number] } {
   const W = f.seg.width;
   let sx = 0, sy = 0, n = 0, x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
   for (let i = 0; i < f.seg.data.length; i++) {

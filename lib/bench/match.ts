@@ -1,0 +1,341 @@
+/**
+ * `deno task bench:match`'s run: milliseconds per pair end to end, split into model forward, post-processing
+ * (regions), matching and I/O, for each region mode; one image's whole post-processing (edge map to patch vote)
+ * and the watershed alone against scikit-image's watershed on the same edge map and seeds
+ * (`peers/watershed_skimage.py`), measured in the same run, with the ratios (ours / scikit-image's: below 1 is
+ * faster), of the medians and of the fastest runs (the least disturbed on a shared machine); and the model
+ * forward against the PyTorch peer at batch 1 after warm-up on both sides, at each of its thread settings
+ * (lib/bench/forward_report.ts).
+ *
+ * The pair: two frames (7 apart) of one procedurally generated character, rendered in memory at the bench size
+ * from the seed, encoded as PNG (the I/O figure decodes them and encodes the outputs). The forward: a trained
+ * model's (`weights`) or a randomly initialised `small` one (same cost). An untrained model's similarities merge
+ * nothing, which is not what post-processing sees in use; so without weights post-processing and matching run
+ * on the ground-truth oracle's similarity at the model's grid.
+ *
+ * @module
+ */
+import { LINE_STYLES } from "../generate/frame.ts";
+import { renderPair } from "../generate/pair.ts";
+import { edgeMap } from "../image/edge.ts";
+import { encodeLabel16, encodePng, readGray } from "../image/io.ts";
+import { modelFlops } from "../model/flops.ts";
+import { block, type PairSimilarity, scoreMatrix } from "../model/similarity.ts";
+import { oracleSimilarity } from "../match/oracle.ts";
+import { MATCH_DEFAULTS, matchPair, type MatchPairResult } from "../match/pipeline.ts";
+import { patchLayout } from "../regions/patch_layout.ts";
+import { patchWatershed, type RegionMode, regionOptions, segment } from "../regions/segment.ts";
+import { membershipFromVote, patchVote } from "../regions/vote.ts";
+import { quantize, watershed } from "../regions/watershed.ts";
+import { UserError } from "../util/errors.ts";
+import { matchVisualization } from "../viz/match_vis.ts";
+import type { ForwardFigures } from "./forward_report.ts";
+import { PEER_THREAD_SETTINGS, type PeerRun, runPeer } from "./peer.ts";
+import { type SkimageResult, skimageWatershed } from "./skimage.ts";
+import { measurePeak, median, timeInfer } from "./timing.ts";
+
+/** The stream of the bench's pair in `renderPair` (frames 0 and 7 of one character, fixed by the seed). */
+export const BENCH_PAIR_STREAM = "bench:match";
+
+/** Settings of {@link runMatchBench}. */
+export interface MatchBenchOptions {
+  size: number;
+  /** Timed end-to-end runs per mode (after 2 warm-ups); post-processing alone runs 3x as many. */
+  repeats: number;
+  seed: number;
+  modes: RegionMode[];
+  style: typeof LINE_STYLES[number];
+  /** Python with scikit-image and torch. */
+  python: string;
+  /** A trained model folder, or null for a random `small` one. */
+  weights: string | null;
+  /** What post-processing runs on. */
+  similarity: "auto" | "model" | "oracle";
+  backend: string;
+  /** Run the PyTorch peer. */
+  peer: boolean;
+  /** Warm-up and timed iterations of the forward-alone check, ours and the peer's (batch 1). */
+  forwardWarmup: number;
+  forwardReps: number;
+  log?: (line: string) => void;
+}
+
+/** What one mode costs per pair (ms, medians). */
+export interface ModeFigures {
+  total: number;
+  forward: number;
+  post: number;
+  matching: number;
+  io: number;
+  regions: [number, number];
+  matches: number;
+  steps: Record<string, number>;
+  /** One image's whole post-processing (edge map to vote), timed alone. */
+  postOne: number;
+  /** Its fastest run (the least disturbed by other jobs on a shared machine). */
+  postOneMin: number;
+  postOneSteps: Record<string, number>;
+}
+
+/** Everything one run measured. */
+export interface MatchBenchResult {
+  options: MatchBenchOptions;
+  modelName: string;
+  simName: string;
+  width: number;
+  height: number;
+  clusters: number;
+  watershedLevels: number;
+  figures: Record<string, ModeFigures>;
+  forward: ForwardFigures;
+  /** Our watershed alone: median and fastest ms. */
+  watershedMs: number;
+  watershedMinMs: number;
+  skimage: { before: SkimageResult; after: SkimageResult };
+}
+
+/** Post-processing and matching shares of a pipeline result's timings. */
+function split(r: MatchPairResult): { post: number; matching: number; steps: Record<string, number> } {
+  const t = r.timings;
+  const postSteps = Object.values(t.post).reduce((a, b) => a + b, 0);
+  return {
+    post: t.scores + t.resize + postSteps + t.refine,
+    matching: t.vote + t.similarity + t.matching + t.context,
+    steps: {
+      scores: t.scores,
+      resize: t.resize,
+      ...t.post,
+      refine: t.refine,
+      vote: t.vote,
+      similarity: t.similarity,
+      match: t.matching,
+      context: t.context,
+    },
+  };
+}
+
+/**
+ * Runs the benchmark and returns its figures ({@link formatMatchBench} and {@link matchBenchReport} print them).
+ *
+ * @example
+ * ```ts
+ * const r = await runMatchBench({ ...settings, modes: ["patches"] });
+ * console.log(formatMatchBench(r).join("\n"));
+ * ```
+ */
+export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchResult> {
+  const say = o.log ?? ((l: string) => console.log(l));
+  const { size, repeats, modes, weights } = o;
+  const useOracle = o.similarity === "oracle" || (o.similarity === "auto" && !weights);
+  if (size > MATCH_DEFAULTS.maxWorkingSide) {
+    throw new UserError(`--size ${size} exceeds the working size ${MATCH_DEFAULTS.maxWorkingSide}`);
+  }
+  // Input pair, as PNG bytes (the I/O figure decodes them and encodes the outputs).
+  const { a, b } = renderPair({ size, seed: o.seed, style: o.style, stream: BENCH_PAIR_STREAM });
+  const pngA = await encodePng(a.line), pngB = await encodePng(b.line);
+
+  // The model: trained (weights) or a randomly initialised `small` one; its forward is always timed. tfjs and
+  // the native BLAS are loaded here, not at import.
+  const m = await import("../model/mod.ts");
+  const backend = await m.initBackend({ backend: o.backend as never });
+  const peaks: number[] = [];
+  const peakNow = () => {
+    const p = measurePeak();
+    if (p !== null) peaks.push(p);
+  };
+  peakNow();
+  const newModel = async () =>
+    weights ? await m.loadModel(weights) : m.PatchSimilarityModel.create(m.modelConfig("small"), o.seed);
+  let model = await newModel();
+  const cfg = model.config;
+  const modelName = weights
+    ? `model ${weights} (${cfg.preset}, input ${cfg.inputSize})`
+    : `randomly initialised ${cfg.preset} model (input ${cfg.inputSize}; timing only)`;
+  const simName = useOracle
+    ? `ground-truth oracle at the model's ${cfg.inputSize / cfg.patch}^2 grid`
+    : "the model's similarity";
+  say(`pair: generated ${o.style} character ${size}x${size} (seed ${o.seed}), frames 0 and 7`);
+  say(`forward: ${modelName}; backend ${backend.line.split(" |")[0].replace(/^backend: /, "")}`);
+  say(`post-processing and matching run on: ${simName}`);
+  say(
+    `medians: end to end ${repeats} runs per mode after 2 warm-ups; post-processing alone ${3 * repeats} ` +
+      `(round-robin over modes, after 3 warm-ups), scikit-image ${
+        2 * Math.ceil(1.5 * repeats)
+      } (before and after)`,
+  );
+  say(
+    o.peer
+      ? `model forward alone at batch 1, ${o.forwardWarmup} warm-up + ${o.forwardReps} timed, ours and the ` +
+        `PyTorch peer's (no_grad) at ${PEER_THREAD_SETTINGS.join(" and ")} threads, in the middle of the run`
+      : "PyTorch peer: not run (--peer no)",
+  );
+  const pairSim: PairSimilarity = useOracle
+    ? oracleSimilarity(a, b, { size: cfg.inputSize, patch: cfg.patch })
+    : await model.similarity(a.line, b.line);
+  // Post-processing alone is timed first, with the model released (its memory would only slow the garbage
+  // collector down for the post-processing's own allocations).
+  model.dispose();
+
+  // One image's post-processing alone, and the watershed alone, on drawing a.
+  const S = scoreMatrix(pairSim.cosine, 2 * pairSim.n, "sigmoid");
+  const ro = regionOptions();
+  const W = a.line.width, H = a.line.height;
+  const layout = patchLayout(pairSim.boxA, pairSim.patch, W, H);
+  const input = { gray: a.line, layout, saa: block(S, pairSim.n, "aa") };
+  const edge = edgeMap(a.line, ro.edge).data;
+  const pw = patchWatershed(input, edge, ro);
+  const levels = quantize(edge, ro.watershedLevels), markers = pw.markers.slice(); // markers: borrowed
+  const ours = watershed(levels, markers, W, H, { connectivity: ro.connectivity });
+  const skReps = 2 + Math.ceil(1.5 * repeats);
+  const before = await skimageWatershed(o.python, levels, markers, ours, W, H, skReps);
+  const wsTimes: number[] = [];
+  for (let k = 0; k < 3 + 3 * repeats; k++) {
+    const t = performance.now();
+    watershed(levels, markers, W, H, { connectivity: ro.connectivity });
+    if (k >= 3) wsTimes.push(performance.now() - t);
+  }
+  // Round-robin over the modes (so that load changes on a shared machine touch them alike), after warm-ups.
+  const postRuns: Record<string, { ms: number[]; steps: Record<string, number>[] }> = {};
+  for (const mode of modes) postRuns[mode] = { ms: [], steps: [] };
+  const warm = 3, rounds = 3 * repeats;
+  for (let k = 0; k < warm + rounds; k++) {
+    for (const mode of modes) {
+      const t = performance.now();
+      const seg = segment(input, mode, ro);
+      const tv = performance.now();
+      membershipFromVote(patchVote(seg.labels, seg.count, layout), seg.count);
+      const vote = performance.now() - tv;
+      if (k >= warm) {
+        postRuns[mode].ms.push(performance.now() - t);
+        postRuns[mode].steps.push({ ...seg.timings, vote });
+      }
+    }
+  }
+  const postOne: Record<string, { ms: number; min: number; steps: Record<string, number> }> = {};
+  for (const mode of modes) {
+    const runs = postRuns[mode];
+    const steps: Record<string, number> = {};
+    for (const key of Object.keys(runs.steps[0])) steps[key] = median(runs.steps.map((s) => s[key] ?? 0));
+    postOne[mode] = { ms: median(runs.ms), min: Math.min(...runs.ms), steps };
+  }
+  const after = await skimageWatershed(o.python, levels, markers, ours, W, H, skReps);
+
+  // End to end, per mode: decode, forward, post-processing and matching, encode. The forward-alone check (ours,
+  // then the peer at each setting) runs in the middle, so that the end-to-end runs bracket it.
+  model = await newModel();
+  const figures: Record<string, ModeFigures> = {};
+  const forwardAll: number[] = [];
+  const peers: PeerRun[] = [];
+  let warmRun: ForwardFigures["warm"] = null;
+  for (const [i, mode] of modes.entries()) {
+    if (i === modes.length >> 1) {
+      warmRun = await timeInfer(model, 1, o.forwardReps, o.seed + 1, o.forwardWarmup);
+      if (o.peer) {
+        for (const threads of PEER_THREAD_SETTINGS) {
+          const r = await runPeer(cfg, {
+            mode: "infer",
+            batch: 1,
+            threads,
+            warmup: o.forwardWarmup,
+            reps: o.forwardReps,
+            python: o.python,
+          });
+          peers.push(r);
+          if (r.pairsPerS === null) break; // skipped: the next setting would be too
+        }
+      }
+    }
+    const runs: {
+      total: number;
+      forward: number;
+      post: number;
+      matching: number;
+      io: number;
+      steps: Record<string, number>;
+      r: MatchPairResult;
+    }[] = [];
+    for (let k = 0; k < repeats + 2; k++) {
+      const t0 = performance.now();
+      const [lineA, lineB] = await Promise.all([
+        readGray({ bytes: pngA, name: "a.png" }),
+        readGray({ bytes: pngB, name: "b.png" }),
+      ]);
+      const tRead = performance.now() - t0;
+      let t = performance.now();
+      const modelSim: PairSimilarity = await model.similarity(lineA, lineB);
+      const fwd = performance.now() - t;
+      const r = matchPair(lineA, lineB, useOracle ? pairSim : modelSim, { regions: mode });
+      t = performance.now();
+      await Promise.all([
+        encodeLabel16(r.regionsA),
+        encodeLabel16(r.regionsB),
+        encodePng(
+          matchVisualization(lineA, r.regionsA, lineB, r.regionsB, r.matches, {
+            backgroundA: r.backgroundA,
+            backgroundB: r.backgroundB,
+          }),
+        ),
+      ]);
+      JSON.stringify(r.matches);
+      const tWrite = performance.now() - t;
+      const s = split(r);
+      if (k >= 2) {
+        runs.push({
+          total: performance.now() - t0,
+          forward: fwd,
+          post: s.post,
+          matching: s.matching,
+          io: tRead + tWrite,
+          steps: s.steps,
+          r,
+        });
+      }
+    }
+    forwardAll.push(...runs.map((x) => x.forward));
+    const med = (f: (x: typeof runs[number]) => number) => median(runs.map(f));
+    const steps: Record<string, number> = {};
+    for (const key of Object.keys(runs[0].steps)) steps[key] = med((x) => x.steps[key] ?? 0);
+    const last = runs[runs.length - 1].r;
+    figures[mode] = {
+      total: med((x) => x.total),
+      forward: med((x) => x.forward),
+      post: med((x) => x.post),
+      matching: med((x) => x.matching),
+      io: med((x) => x.io),
+      regions: [last.countA, last.countB],
+      matches: last.matches.length,
+      steps,
+      postOne: postOne[mode].ms,
+      postOneMin: postOne[mode].min,
+      postOneSteps: postOne[mode].steps,
+    };
+  }
+  model.dispose();
+  peakNow();
+  const wsMs = median(wsTimes);
+  if (!(wsMs > 0)) throw new UserError("timing failed");
+  return {
+    options: o,
+    modelName,
+    simName,
+    width: W,
+    height: H,
+    clusters: pw.count,
+    watershedLevels: ro.watershedLevels,
+    figures,
+    forward: {
+      warm: warmRun,
+      warmup: o.forwardWarmup,
+      reps: o.forwardReps,
+      e2eMs: median(forwardAll),
+      e2eRuns: forwardAll.length,
+      flopsPerPair: modelFlops(cfg).inferPerPair,
+      sgemmPeak: peaks.length ? Math.max(...peaks) : null,
+      peers,
+      peerAsked: o.peer,
+    },
+    watershedMs: wsMs,
+    watershedMinMs: Math.min(...wsTimes),
+    skimage: { before, after },
+  };
+}
