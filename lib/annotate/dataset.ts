@@ -15,6 +15,7 @@
  *                                    gt/<frame>.png          the coloured frame, as given
  * <out>/pairs.csv        dir,reference,target: one row per folder
  * <out>/annotate.json    the options used and each pair's counts (segments, matches by source)
+ * <out>/shard.json       with `shard`: which pairs of the whole list this shard holds (lib/data/shard.ts)
  * ```
  * A frame used by several pairs is written once per pair (with that pair's labels).
  *
@@ -25,6 +26,7 @@ import type { GrayImage, RgbaImage } from "../image/types.ts";
 import { readGray, readRgba } from "../image/io.ts";
 import { framePaths, lineToRgba, writeFrame } from "../data/pbc.ts";
 import { type PairRef, resolvePairs, writePairsCsv } from "../data/pairs.ts";
+import { selectShard, type Shard, SHARD_MANIFEST, shardManifest, shardName } from "../data/shard.ts";
 import { UserError } from "../util/errors.ts";
 import { atomicWriteJson, exists, stageDir } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
@@ -82,6 +84,8 @@ export interface AnnotateDatasetOptions extends AnnotateOptions {
   limit?: number;
   /** Progress display mode (default: chosen from the environment). */
   progress?: "tty" | "log" | "notebook" | "off";
+  /** Only the pairs of this shard (index in the list, after `limit`, mod count); writes shard.json. */
+  shard?: Shard | null;
 }
 
 /** What {@link annotateDataset} did. */
@@ -146,12 +150,15 @@ export async function annotateDataset(
   }
   const all = await resolvePairs(root, { pairsCsv: opts.pairsCsv });
   const seen = new Set<string>();
-  const pairs = all.filter((p) => {
+  const listed = all.filter((p) => {
     const k = pairFolderName(p);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
   }).slice(0, opts.limit ?? Infinity);
+  const shard = opts.shard ?? null;
+  const sel = selectShard(listed, shard);
+  const pairs = sel.items;
   // Check every coloured frame exists before any work, so a missing one fails fast.
   for (const p of pairs) {
     for (const f of [p.reference, p.target]) {
@@ -161,9 +168,14 @@ export async function annotateDataset(
       }
     }
   }
-  const { pairsCsv: _c, force: _f, limit: _l, progress: _p, ...annotateOpts } = opts;
+  const { pairsCsv: _c, force: _f, limit: _l, progress: _p, shard: _s, ...annotateOpts } = opts;
   return await stageDir(out, { force: opts.force }, async (tmp) => {
-    const bar = new Progress({ total: pairs.length, label: "annotate", unit: "pairs", mode: opts.progress });
+    const bar = new Progress({
+      total: pairs.length,
+      label: shard ? `annotate shard ${shardName(shard)}` : "annotate",
+      unit: "pairs",
+      mode: opts.progress,
+    });
     const result: AnnotateDatasetResult["pairs"] = [];
     for (const p of pairs) {
       const [fa, fb] = await Promise.all([
@@ -191,6 +203,13 @@ export async function annotateDataset(
       totals,
       pairs: result.map((r) => ({ ...r.out, source: r.ref.dir, ...r.stats })),
     });
+    if (shard) {
+      const options = { source: root, options: JSON.parse(JSON.stringify(annotateOpts)) };
+      await atomicWriteJson(
+        path.join(tmp, SHARD_MANIFEST),
+        await shardManifest("annotate", shard, listed, sel.indices, options),
+      );
+    }
     return { pairs: result, totals };
   });
 }

@@ -20,3 +20,4 @@ export * from "./dataset.ts";
 export * from "./report.ts";
 export * from "./pictures.ts";
 export * from "./fixtures.ts";
+export * from "./merge.ts";

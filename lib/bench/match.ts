@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { LINE_STYLES } from "../generate/frame.ts";
+import type { LINE_STYLES } from "../generate/frame.ts";
 import { renderPair } from "../generate/pair.ts";
 import { edgeMap } from "../image/edge.ts";
 import { encodeLabel16, encodePng, readGray } from "../image/io.ts";

@@ -12,6 +12,7 @@
  */
 export * from "./colorize_report.ts";
 export * from "./forward_report.ts";
+export * from "./generate.ts";
 export * from "./match.ts";
 export * from "./match_report.ts";
 export * from "./peer.ts";

@@ -70,7 +70,7 @@ export function machineInfo(): MachineInfo {
 /** The 1, 5 and 15-minute load averages (null where unknown): how busy the shared machine was. */
 export function loadAverage(): [number, number, number] | null {
   try {
-    const [a, b, c] = Deno.loadavg();
+    const [a, b, c] = Deno.loadavg().map((x) => +x.toFixed(2));
     return [a, b, c];
   } catch {
     return null;
@@ -124,6 +124,26 @@ export function recordPath(name: string): string {
   return path.join(BENCH_RECORD_DIR, `${name}.json`);
 }
 
+/**
+ * `value` with every string that is a path inside the repository made relative to it (a committed record
+ * names no machine-absolute path), deeply.
+ *
+ * @example
+ * ```ts
+ * relativizePaths({ weights: `${REPO_ROOT}/experiments/small-v1` }); // { weights: "experiments/small-v1" }
+ * ```
+ */
+export function relativizePaths(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.startsWith(REPO_ROOT + path.sep) ? path.relative(REPO_ROOT, value) : value;
+  }
+  if (Array.isArray(value)) return value.map(relativizePaths);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativizePaths(v)]));
+  }
+  return value;
+}
+
 /** Options of {@link writeBenchRecord}. */
 export interface RecordOptions {
   /** The file; default `experiments/bench/<name>.json`. */
@@ -159,7 +179,7 @@ export async function writeBenchRecord(
     command,
     load_start: opts.loadStart ?? null,
     load_end: loadAverage(),
-    figures,
+    figures: relativizePaths(figures),
   };
   await Deno.mkdir(path.dirname(file), { recursive: true });
   await atomicWriteJson(file, rec);

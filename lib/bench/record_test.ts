@@ -2,7 +2,14 @@ import * as path from "node:path";
 import { assert, assertEquals, assertRejects } from "../testing/asserts.ts";
 import { UserError } from "../util/errors.ts";
 import { REPO_ROOT } from "../util/paths.ts";
-import { commandLine, cpuModelOf, machineInfo, recordName, writeBenchRecord } from "./record.ts";
+import {
+  commandLine,
+  cpuModelOf,
+  machineInfo,
+  recordName,
+  relativizePaths,
+  writeBenchRecord,
+} from "./record.ts";
 
 Deno.test("cpuModelOf: the first model name line; null without one", () => {
   assertEquals(
@@ -50,4 +57,13 @@ Deno.test("writeBenchRecord: date, machine, command, figures; refuses to overwri
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("relativizePaths: repository paths made relative, deeply; others kept", () => {
+  const abs = path.join(REPO_ROOT, "experiments", "small-v1");
+  assertEquals(relativizePaths({ w: abs, l: [abs, 1, null], o: { p: "/usr/bin/python3" } }), {
+    w: "experiments/small-v1",
+    l: ["experiments/small-v1", 1, null],
+    o: { p: "/usr/bin/python3" },
+  });
 });

@@ -89,7 +89,9 @@ async function ablateCommand(argv: string[]): Promise<void> {
   const { pairs, limit, total } = await pairsFrom(args, root);
   // Nothing here assumes a test split; but defaults are chosen on validation splits (data/val-*) only.
   if (/(^|[\\/])test-[^\\/]*[\\/]?$/.test(root)) {
-    console.error(`note: ${root} is a test split: report its rows; choose defaults on data/val-clean, data/val-hand`);
+    console.error(
+      `note: ${root} is a test split: report its rows; choose defaults on data/val-clean, data/val-hand`,
+    );
   }
   const backend = str(args, "backend") ?? "auto";
   const needs = new Set(rows.map((r) => r.source));

@@ -5,13 +5,15 @@
  *
  * @module
  */
+import { commandLine, loadAverage, recordPath, writeBenchRecord } from "../bench/record.ts";
 import { num, parseCommand, runMain } from "../util/cli.ts";
+import { guardOutput } from "../util/fs.ts";
 import { benchHeapKernels, benchMatmul, type MatmulCaseResult } from "../native/bench.ts";
 
 const SPEC = {
   name: "bench:blas",
   summary: "matrix-product GFLOP/s at the small preset's shapes: stock wasm vs native sgemm",
-  usage: "deno task bench:blas [--seconds S] [--threads T]",
+  usage: "deno task bench:blas [--seconds S] [--threads T] [--record [--force]]",
   options: {
     seconds: { type: "string" as const, help: "timing seconds per case and path", default: "0.4" },
     threads: { type: "string" as const, help: "BLAS threads (default: OPENBLAS_NUM_THREADS or all cores)" },
@@ -19,6 +21,11 @@ const SPEC = {
       type: "string" as const,
       help: "OpenBLAS kernels: auto (detect the CPU) or a name; default: env",
     },
+    record: {
+      type: "boolean" as const,
+      help: "also write the figures to experiments/bench/blas.json (date, machine, command)",
+    },
+    force: { type: "boolean" as const, help: "with --record: replace an existing record" },
   },
   examples: ["deno task bench:blas", "MANGAMATCH_BLAS=off deno task bench:blas   # stock kernels only"],
 };
@@ -36,6 +43,9 @@ function row(r: MatmulCaseResult): string {
 if (import.meta.main) {
   runMain(async () => {
     const args = parseCommand(Deno.args, SPEC);
+    const loadStart = loadAverage();
+    const record = args.values.record === true, force = args.values.force === true;
+    if (record) await guardOutput(recordPath("blas"), { force });
     const seconds = num(args, "seconds", { def: 0.4, min: 0.01, max: 30 });
     const threads = args.values.threads
       ? num(args, "threads", { min: 1, max: 256, integer: true })
@@ -72,7 +82,7 @@ if (import.meta.main) {
       );
     }
     const round = (x: number | undefined) => (x === undefined ? null : Math.round(x * 10) / 10);
-    console.log(JSON.stringify({
+    const report = {
       bench: "blas",
       native: r.status.active,
       library: r.status.library ?? null,
@@ -95,6 +105,14 @@ if (import.meta.main) {
         stock_ms: Math.round(h.stockMs * 1000) / 1000,
         heap_ms: Math.round(h.heapMs * 1000) / 1000,
       })),
-    }));
+    };
+    if (record) {
+      const file = await writeBenchRecord("blas", commandLine("bench:blas", Deno.args), report, {
+        force,
+        loadStart,
+      });
+      console.log(`recorded ${file}`);
+    }
+    console.log(JSON.stringify(report));
   });
 }

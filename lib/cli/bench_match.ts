@@ -20,7 +20,7 @@ const SPEC = {
     "ms per pair: forward / post-processing / matching / I/O; post-processing and watershed vs scikit-image; " +
     "model forward vs PyTorch at batch 1, warmed up, 2 and 1 threads (pairs/s, GFLOP/s against the sgemm peak)",
   usage:
-    "deno task bench:match [--size 512] [--repeats 5] [--regions all|patches|lines|hybrid] [--weights DIR] " +
+    "deno task bench:match [--size 512] [--repeats 5] [--regions all|patches|lines|hybrid|strokes] [--weights DIR] " +
     "[--peer yes|no] [--record [--force]]",
   options: {
     size: { type: "string" as const, help: "side of the drawings (pixels)", default: "512" },
@@ -31,7 +31,7 @@ const SPEC = {
     },
     regions: {
       type: "string" as const,
-      help: "region mode(s) to time: all, patches, lines or hybrid",
+      help: "region mode(s) to time: all, patches, lines, hybrid or strokes",
       default: "all",
     },
     seed: {

@@ -73,7 +73,10 @@ export const EVAL_OPTIONS = {
  * The pipeline options of `--merge-threshold` and `--match-threshold` (the release's 0.72 and 0.6 by default),
  * laid over a row's or a run's own options (`over` wins where it sets a field).
  */
-export function thresholdsFrom(args: ParsedArgs, over: Partial<MatchPairOptions> = {}): Partial<MatchPairOptions> {
+export function thresholdsFrom(
+  args: ParsedArgs,
+  over: Partial<MatchPairOptions> = {},
+): Partial<MatchPairOptions> {
   const merge = num(args, "merge-threshold", { def: PATCH_MERGE_DEFAULTS.threshold, min: 0, max: 1 });
   const match = num(args, "match-threshold", { def: MATCHING_DEFAULTS.threshold, min: 0, max: 1 });
   return {
@@ -92,7 +95,7 @@ const SPEC = {
   summary: "patch- and region-level metrics of a method on a dataset (the paper's Tables 1 and 2)",
   usage:
     "deno task evaluate --data ROOT --out DIR [--pairs CSV] [--weights W] [--method model|oracle|floodfill] " +
-    "[--regions patches|lines|hybrid] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
+    "[--regions patches|lines|hybrid|strokes] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
     "[--merge-threshold 0.72] [--match-threshold 0.6] [--shard i/n] [--force]\n" +
     "       deno task evaluate --merge --out DIR SHARD_DIR... [--partial] [--name NAME] [--force]",
   options: {
@@ -105,7 +108,7 @@ const SPEC = {
     },
     regions: {
       type: "string" as const,
-      help: "region mode: patches (the paper), lines, hybrid",
+      help: "region mode: patches (the paper), lines, hybrid, strokes",
       default: "patches",
     },
     score: {
@@ -121,14 +124,18 @@ const SPEC = {
     limit: { type: "string" as const, help: "evaluate N pairs spread over the list (0: all)", default: "0" },
     shard: {
       type: "string" as const,
-      help: "evaluate only shard i of n (0-based): the pairs whose index in the list (after --limit) is i mod n, " +
+      help:
+        "evaluate only shard i of n (0-based): the pairs whose index in the list (after --limit) is i mod n, " +
         "e.g. $SLURM_ARRAY_TASK_ID/8; writes shard.json and the raw data --merge needs",
     },
     merge: {
       type: "boolean" as const,
       help: "merge the shard folders given after the options into --out: metrics recomputed over their union",
     },
-    partial: { type: "boolean" as const, help: "with --merge: merge the shards there are (missing ones listed)" },
+    partial: {
+      type: "boolean" as const,
+      help: "with --merge: merge the shards there are (missing ones listed)",
+    },
     "no-edge-merge": { type: "boolean" as const, help: "merge patches on similarity alone (ablation)" },
     "no-watershed": { type: "boolean" as const, help: "keep the blocky merged patch clusters (ablation)" },
     name: {
@@ -231,10 +238,12 @@ async function mergeCommand(args: ParsedArgs): Promise<void> {
       `merged ${m.set.dirs.length} shard(s): ${m.metrics.pairs} of ${m.set.total} pairs${
         m.set.missing.length ? ` (partial: shard(s) ${m.set.missing.join(", ")} missing)` : ""
       }`,
-      c ? `patch cross: AP ${pc(c.ap)} best F1 ${pc(c.best_f1)} top-1 ${pc(c.top1)}` : "patch: – (no similarity)",
-      `region: ARI ${pc(m.metrics.region.intra_a.ari)} precision ${pc(m.metrics.region.cross.precision_all)} recall ${
-        pc(m.metrics.region.cross.recall)
-      }`,
+      c
+        ? `patch cross: AP ${pc(c.ap)} best F1 ${pc(c.best_f1)} top-1 ${pc(c.top1)}`
+        : "patch: – (no similarity)",
+      `region: ARI ${pc(m.metrics.region.intra_a.ari)} precision ${
+        pc(m.metrics.region.cross.precision_all)
+      } recall ${pc(m.metrics.region.cross.recall)}`,
       `wrote ${out}/{metrics.json, table1.md, table2.md, pr_curves.json, timing.json}`,
     ].join("\n"),
   );
@@ -244,7 +253,9 @@ async function evaluateCommand(argv: string[]): Promise<void> {
   const args = parseCommand(argv, SPEC);
   if (args.values.merge) return await mergeCommand(args);
   if (args.positionals.length > 0) {
-    throw new UserError(`unexpected argument ${JSON.stringify(args.positionals[0])} (shard folders go with --merge)`);
+    throw new UserError(
+      `unexpected argument ${JSON.stringify(args.positionals[0])} (shard folders go with --merge)`,
+    );
   }
   if (args.values.partial) throw new UserError("--partial goes with --merge");
   const shard = args.values.shard !== undefined ? parseShard(String(args.values.shard)) : null;
@@ -337,9 +348,7 @@ async function evaluateCommand(argv: string[]): Promise<void> {
     const lines = [
       `${name}: ${pairs.length}${limit ? ` of ${total}` : ""}${
         shard ? ` (shard ${shardName(shard)} of ${listed.length})` : ""
-      } pairs in ${seconds.toFixed(1)} s (${
-        (seconds / pairs.length).toFixed(2)
-      } s/pair)`,
+      } pairs in ${seconds.toFixed(1)} s (${(seconds / pairs.length).toFixed(2)} s/pair)`,
       metrics.patch
         ? `patch cross: AP ${p(metrics.patch.cross.ap)} best F1 ${p(metrics.patch.cross.best_f1)} top-1 ${
           p(metrics.patch.cross.top1)

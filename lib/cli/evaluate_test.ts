@@ -190,3 +190,46 @@ Deno.test("evaluate CLI: bad input is one error line", async () => {
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("evaluate and ablate: --match-threshold and --merge-threshold reach the pipeline; bad values are one line", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "mm-evalthr-" });
+  try {
+    const { data } = await fixture(tmp);
+    const matches = async (args: string[]) => {
+      const out = path.join(tmp, `o${Math.random().toString(36).slice(2)}`);
+      const r = await runCli("evaluate.ts", ["--data", data, "--out", out, "--method", "oracle", ...args]);
+      assertEquals(r.code, 0, r.stderr);
+      return JSON.parse(await Deno.readTextFile(path.join(out, "metrics.json"))).region.cross.pred_matches;
+    };
+    // The oracle's scores are sigmoid(+-1): 0.73 for a true partner, so a threshold of 0.99 leaves no match.
+    assert(await matches([]) > 0);
+    assertEquals(await matches(["--match-threshold", "0.99"]), 0);
+    const bad = await runCli("evaluate.ts", [
+      "--data",
+      data,
+      "--out",
+      path.join(tmp, "bad"),
+      "--match-threshold",
+      "2",
+    ]);
+    assert(bad.code !== 0 && bad.stderr.includes("--match-threshold must be <= 1"), bad.stderr);
+    const abl = path.join(tmp, "abl");
+    const a = await runCli("ablate.ts", [
+      "--data",
+      data,
+      "--out",
+      abl,
+      "--rows",
+      "oracle",
+      "--limit",
+      "0",
+      "--match-threshold",
+      "0.99",
+    ]);
+    assertEquals(a.code, 0, a.stderr);
+    const rows = JSON.parse(await Deno.readTextFile(path.join(abl, "ablation.json"))).rows;
+    assertEquals(rows[0].region.pred_matches, 0);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

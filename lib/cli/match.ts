@@ -18,6 +18,8 @@ import { readGray, writeLabel16, writePng } from "../image/io.ts";
 import type { GrayImage } from "../image/types.ts";
 import { framePaths, loadFrame } from "../data/pbc.ts";
 import { resolvePairs } from "../data/pairs.ts";
+import { parseShard, selectShard, SHARD_MANIFEST, shardManifest, shardName } from "../data/shard.ts";
+import { mergeMatchShards } from "../match/batch_merge.ts";
 import type { PairSimilarity, PairTokens } from "../model/similarity.ts";
 import {
   MATCH_DEFAULTS,
@@ -78,7 +80,8 @@ const SPEC = {
   name: "match",
   summary: "find which region of one line-art drawing matches which region of another",
   usage: "deno task match REF.png TGT.png --out DIR [--weights W] [options]\n" +
-    "       deno task match --data ROOT [--pairs ROOT/pairs.csv] --out DIR [--weights W | --oracle] [options]",
+    "       deno task match --data ROOT [--pairs ROOT/pairs.csv] --out DIR [--weights W | --oracle] [--shard i/n] [options]\n" +
+    "       deno task match --merge --out DIR SHARD_DIR... [--partial] [--force]",
   options: {
     out: { type: "string" as const, short: "o", help: "output folder" },
     data: { type: "string" as const, help: "a PBC-layout dataset folder (batch mode)" },
@@ -89,6 +92,16 @@ const SPEC = {
     oracle: {
       type: "boolean" as const,
       help: "batch only: similarity from the dataset's ground truth (upper bound)",
+    },
+    shard: {
+      type: "string" as const,
+      help: "batch only: match only shard i of n (0-based), the pairs whose index in the list is i mod n, " +
+        "e.g. $SLURM_ARRAY_TASK_ID/8; writes shard.json for --merge",
+    },
+    merge: { type: "boolean" as const, help: "merge the shard folders given after the options into --out" },
+    partial: {
+      type: "boolean" as const,
+      help: "with --merge: merge the shards there are (missing ones listed)",
     },
     ...MATCHING_OPTIONS,
   },
@@ -200,6 +213,7 @@ export function summary(r: MatchPairResult): string {
 async function single(args: ParsedArgs, out: string): Promise<void> {
   if (args.positionals.length !== 2) throw new UserError("give two drawings: REF.png TGT.png (see --help)");
   if (args.values.oracle) throw new UserError("--oracle needs ground truth: use it with --data");
+  if (args.values.shard !== undefined) throw new UserError("--shard splits a batch: use it with --data");
   const [refPath, tgtPath] = args.positionals;
   const [lineA, lineB] = await Promise.all([readGray(refPath), readGray(tgtPath)]);
   const model = await modelSimilarity(args);
@@ -221,15 +235,22 @@ async function single(args: ParsedArgs, out: string): Promise<void> {
 
 async function batch(args: ParsedArgs, root: string, out: string): Promise<void> {
   if (args.positionals.length) throw new UserError("give either two drawings or --data, not both");
-  const pairs = await resolvePairs(root, { pairsCsv: str(args, "pairs") });
-  if (pairs.length === 0) throw new UserError("no pairs to match", str(args, "pairs") ?? root);
+  const listed = await resolvePairs(root, { pairsCsv: str(args, "pairs") });
+  if (listed.length === 0) throw new UserError("no pairs to match", str(args, "pairs") ?? root);
+  const shard = args.values.shard !== undefined ? parseShard(String(args.values.shard)) : null;
+  const sel = selectShard(listed, shard);
+  const pairs = sel.items;
   const oracle = Boolean(args.values.oracle);
   const model = oracle ? null : await modelSimilarity(args);
   const opts = matchOptionsFrom(args);
   if (oracle) opts.matcher = "paper"; // the oracle gives similarities, not tokens
   try {
     await stageDir(out, { force: Boolean(args.values.force) }, async (tmp) => {
-      const bar = new Progress({ total: pairs.length, label: "match", unit: "pair" });
+      const bar = new Progress({
+        total: pairs.length,
+        label: shard ? `match shard ${shardName(shard)}` : "match",
+        unit: "pair",
+      });
       let matches = 0;
       for (const p of pairs) {
         let lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity, tokens: PairTokens | undefined;
@@ -258,8 +279,26 @@ async function batch(args: ParsedArgs, root: string, out: string): Promise<void>
         matches += r.matches.length;
         bar.tick(1, `${p.dir} ${p.reference}-${p.target}: ${r.matches.length} matches`);
       }
+      if (shard) {
+        const options = {
+          data: root,
+          pairs_csv: str(args, "pairs") ?? null,
+          oracle,
+          weights: oracle ? null : str(args, "weights") ?? defaultWeights(),
+          matching: opts,
+        };
+        await atomicWriteJson(
+          path.join(tmp, SHARD_MANIFEST),
+          await shardManifest("match", shard, listed, sel.indices, options),
+        );
+      }
       await bar.done();
-      console.log(`${pairs.length} pairs, ${matches} matches; wrote ${out}/<dir>/<reference>-<target>/`);
+      console.log(
+        `${pairs.length} pairs${
+          shard ? ` (shard ${shardName(shard)} of ${listed.length})` : ""
+        }, ${matches} ` +
+          `matches; wrote ${out}/<dir>/<reference>-<target>/${shard ? ` and ${SHARD_MANIFEST}` : ""}`,
+      );
     });
   } finally {
     model?.dispose();
@@ -271,6 +310,19 @@ if (import.meta.main) {
     const args = parseCommand(Deno.args, SPEC);
     const out = str(args, "out");
     if (!out) throw new UserError("missing --out DIR (see --help)");
+    if (args.values.merge) {
+      const r = await mergeMatchShards(out, args.positionals, {
+        force: Boolean(args.values.force),
+        partial: Boolean(args.values.partial),
+      });
+      console.log(
+        `merged ${r.set.dirs.length} shard(s): ${r.pairs} of ${r.set.total} pairs, ${r.matches} matches${
+          r.set.missing.length ? ` (partial: shard(s) ${r.set.missing.join(", ")} missing)` : ""
+        }; wrote ${out}/<dir>/<reference>-<target>/`,
+      );
+      return;
+    }
+    if (args.values.partial) throw new UserError("--partial goes with --merge");
     const root = str(args, "data");
     if (root) await batch(args, root, out);
     else await single(args, out);

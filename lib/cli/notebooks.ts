@@ -121,8 +121,9 @@ function textOf(v: unknown): string {
 
 /**
  * What misleads or fails to show in a run notebook's outputs, one line each (empty: none):
- * - a figure (plotly JSON) without its static forms (`image/png`, the `text/html` picture, `image/svg+xml`), or with
- *   a plain-string title on the figure or an axis (plotly.js 3 draws no title for those);
+ * - a figure (plotly JSON) without its static forms (`image/png`, the `text/html` picture, `image/svg+xml`), with
+ *   a plain-string title on the figure or an axis (plotly.js 3 draws no title for those), or without a title or
+ *   an axis title (the x axis of bars names its categories itself);
  * - an error output, or a stderr stream (shown as an error by every viewer);
  * - an absolute machine path (`/work/...`, `/tmp/...`, `/usr/...`) in any text of an output.
  *
@@ -151,16 +152,25 @@ export function notebookOutputProblems(
       }
       const fig = o.data?.[PLOTLY] as { layout?: Record<string, unknown> } | undefined;
       if (fig) {
-        const title = textOf((o.data!["text/plain"])) || "a figure";
+        const title = textOf(o.data!["text/plain"]) || "a figure";
         for (const mime of ["image/png", "text/html", "image/svg+xml"]) {
           if (!o.data![mime]) out.push(`${where}: ${title} has no ${mime}`);
         }
         const l = fig.layout ?? {};
-        const titled = (t: unknown) => t === undefined || (typeof t === "object" && t !== null && "text" in t);
+        const titled = (t: unknown) =>
+          t === undefined || (typeof t === "object" && t !== null && "text" in t);
         if (!l.title || !titled(l.title)) out.push(`${where}: ${title} has no {text} title`);
         for (const ax of ["xaxis", "yaxis"]) {
           const a = l[ax] as { title?: unknown } | undefined;
           if (a && !titled(a.title)) out.push(`${where}: ${title}: ${ax} title is not an object`);
+        }
+        // Every figure names its y axis, and its x axis unless that axis holds named categories (bars).
+        const kinds = ((o.data![PLOTLY] as { data?: { type?: string }[] }).data ?? []).map((t) => t.type);
+        const axes = kinds.includes("bar") ? ["yaxis"] : ["xaxis", "yaxis"];
+        for (const ax of axes) {
+          if (!(l[ax] as { title?: unknown } | undefined)?.title) {
+            out.push(`${where}: ${title}: no ${ax} title`);
+          }
         }
       }
     }

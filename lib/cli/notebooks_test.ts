@@ -47,7 +47,7 @@ Deno.test("notebookOutputProblems: figures need PNG, HTML, SVG and object titles
     data: { "application/vnd.plotly.v1+json": { data: [], layout }, "text/plain": "[plot: t]", ...extra },
   });
   const all = { "image/png": "iVBOR", "text/html": "<img>", "image/svg+xml": "<svg/>" };
-  const good = { title: { text: "t" }, xaxis: { title: { text: "x" } }, yaxis: {} };
+  const good = { title: { text: "t" }, xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } } };
   assertEquals(notebookOutputProblems({ cells: [{ cell_type: "code", outputs: [fig(all, good)] }] }), []);
   const bad = notebookOutputProblems({
     cells: [{
@@ -57,14 +57,26 @@ Deno.test("notebookOutputProblems: figures need PNG, HTML, SVG and object titles
         { output_type: "stream", name: "stderr", text: ["backend: wasm\n"] },
         { output_type: "stream", name: "stdout", text: ["data: /work/main/data/test-clean\n"] },
         { output_type: "display_data", data: { "text/plain": "wrote /tmp/mm-nb06-1/pseudo" } },
-        { output_type: "display_data", data: { "text/plain": "wrote <tmp>/mm-nb06-1/pseudo, data/test-clean" } },
+        {
+          output_type: "display_data",
+          data: { "text/plain": "wrote <tmp>/mm-nb06-1/pseudo, data/test-clean" },
+        },
       ],
     }],
   });
   for (
-    const want of ["no image/png", "no text/html", "no {text} title", "xaxis title", "stderr", "/work/main", "/tmp/mm"]
+    const want of [
+      "no image/png",
+      "no text/html",
+      "no {text} title",
+      "xaxis title",
+      "no yaxis",
+      "stderr",
+      "/work/main",
+      "/tmp/mm",
+    ]
   ) assert(bad.some((p) => p.includes(want)), `${want} in ${bad.join("; ")}`);
-  assertEquals(bad.length, 7, bad.join("\n"));
+  assertEquals(bad.length, 8, bad.join("\n"));
 });
 
 /** The committed notebooks as `deno task notebooks --inplace` left them. */
@@ -104,7 +116,8 @@ Deno.test("committed 05_ablations: every cell that runs a row ends with that row
     .filter(({ c }: any) => c.cell_type === "code" && /^await run\(/m.test([c.source].flat().join("")))
     .filter(({ c }: any) => {
       const last = (c.outputs ?? []).at(-1);
-      return !last?.data?.["text/markdown"] || !/\| split \| row \|/.test([last.data["text/markdown"]].flat().join(""));
+      return !last?.data?.["text/markdown"] ||
+        !/\| split \| row \|/.test([last.data["text/markdown"]].flat().join(""));
     })
     .map(({ i }: any) => `cell ${i}`);
   assertEquals(missing, []);

@@ -4,3 +4,6 @@ export * from "./pairs.ts";
 export * from "./patch_gt.ts";
 export * from "./stats.ts";
 export * from "./corrections.ts";
+export * from "./families.ts";
+export * from "./pixel_labels.ts";
+export * from "./shard.ts";

@@ -217,12 +217,21 @@ export interface ShardSet {
   missing: string[];
 }
 
-/** The first option that differs between two option objects, as one phrase, or null. */
-function optionDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | null {
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The first option that differs between two option objects, as one phrase naming its path, or null. */
+function optionDifference(a: Record<string, unknown>, b: Record<string, unknown>, at = ""): string | null {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
   for (const k of keys) {
+    const name = at ? `${at}.${k}` : k;
+    if (isObject(a[k]) && isObject(b[k])) {
+      const d = optionDifference(a[k] as Record<string, unknown>, b[k] as Record<string, unknown>, name);
+      if (d) return d;
+      continue;
+    }
     const va = JSON.stringify(a[k]), vb = JSON.stringify(b[k]);
-    if (va !== vb) return `${k} is ${vb ?? "absent"} here but ${va ?? "absent"} in the first shard`;
+    if (va !== vb) return `${name} is ${vb ?? "absent"} here but ${va ?? "absent"} in the first shard`;
   }
   return null;
 }
@@ -289,7 +298,9 @@ export async function readShardSet(
     }
     if (!opts.partial) {
       throw new UserError(
-        `missing shard(s) ${missing.join(", ")}: ${first.total - pairs.length} of ${first.total} pairs are in ` +
+        `missing shard(s) ${missing.join(", ")}: ${
+          first.total - pairs.length
+        } of ${first.total} pairs are in ` +
           "no folder given (pass --partial to merge what is there)",
       );
     }

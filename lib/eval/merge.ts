@@ -4,8 +4,8 @@
  *
  * - `metrics.json`'s `per_pair` records (region scores and per-pair patch scores of each pair);
  * - `patch_hist.bin`: the pooled patch-score histograms (positives and negatives per score bin of the sets
- *   intra_a, intra_b and cross, float64 little-endian, each set's positives then its negatives), absent when
- *   the method gives no similarity;
+ *   intra_a, intra_b and cross; only the bins holding a sample, see {@link HIST_LAYOUT}), absent when the
+ *   method gives no similarity;
  * - `shard_raw.json`: the histogram layout, the summed top-K counts and the number of plotted curve points;
  * - `shard.json`: the manifest of lib/data/shard.ts (pairs, options, shard id).
  *
@@ -33,6 +33,11 @@ export const SHARD_RAW_FILE = "shard_raw.json";
 
 const SETS = ["intra_a", "intra_b", "cross"] as const;
 
+/** Layout of {@link PATCH_HIST_FILE}, recorded in `shard_raw.json`. */
+export const HIST_LAYOUT =
+  "little-endian; for each set (intra_a, intra_b, cross): uint32 k, then k uint32 bin " +
+  "indices (ascending), k float64 positives, k float64 negatives (the bins holding a sample)";
+
 /** `shard_raw.json`. */
 export interface ShardRaw {
   version: 1;
@@ -50,15 +55,51 @@ export interface ShardRaw {
 
 function histBytes(acc: PatchAccumulator): Uint8Array {
   const bins = acc.hist.cross.opts.bins;
-  const buf = new ArrayBuffer(SETS.length * 2 * bins * 8);
-  const view = new DataView(buf);
+  const used = SETS.map((k) => {
+    const h = acc.hist[k], idx: number[] = [];
+    for (let i = 0; i < bins; i++) if (h.pos[i] !== 0 || h.neg[i] !== 0) idx.push(i);
+    return idx;
+  });
+  const size = used.reduce((t, idx) => t + 4 + 20 * idx.length, 0);
+  const view = new DataView(new ArrayBuffer(size));
+  let at = 0;
+  SETS.forEach((k, s) => {
+    const idx = used[s], h = acc.hist[k];
+    view.setUint32(at, idx.length, true), at += 4;
+    for (const i of idx) view.setUint32(at, i, true), at += 4;
+    for (const i of idx) view.setFloat64(at, h.pos[i], true), at += 8;
+    for (const i of idx) view.setFloat64(at, h.neg[i], true), at += 8;
+  });
+  return new Uint8Array(view.buffer);
+}
+
+/** Reads {@link histBytes}' layout back; a wrong length or bin is a one-line error naming the file. */
+function histFrom(
+  bytes: Uint8Array,
+  opts: HistogramOptions,
+  file: string,
+): Record<(typeof SETS)[number], ScoreHistogram> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bad = (what: string) => new UserError(`corrupt histogram file (${what})`, file);
+  const out = {} as Record<(typeof SETS)[number], ScoreHistogram>;
   let at = 0;
   for (const k of SETS) {
-    for (const arr of [acc.hist[k].pos, acc.hist[k].neg]) {
-      for (let i = 0; i < bins; i++, at += 8) view.setFloat64(at, arr[i], true);
+    if (at + 4 > bytes.length) throw bad("too short");
+    const n = view.getUint32(at, true);
+    at += 4;
+    if (at + 20 * n > bytes.length) throw bad("too short");
+    const h = new ScoreHistogram(opts);
+    for (let j = 0; j < n; j++) {
+      const bin = view.getUint32(at + 4 * j, true);
+      if (bin >= opts.bins) throw bad(`bin ${bin} of ${opts.bins}`);
+      h.pos[bin] = view.getFloat64(at + 4 * n + 8 * j, true);
+      h.neg[bin] = view.getFloat64(at + 12 * n + 8 * j, true);
     }
+    at += 20 * n;
+    out[k] = h;
   }
-  return new Uint8Array(buf);
+  if (at !== bytes.length) throw bad(`${bytes.length - at} bytes left over`);
+  return out;
 }
 
 /**
@@ -73,7 +114,9 @@ function histBytes(acc: PatchAccumulator): Uint8Array {
  */
 export async function writeEvalShard(dir: string, state: EvalState, manifest: ShardManifest): Promise<void> {
   if (manifest.pairs.length !== state.perPair.length) {
-    throw new RangeError(`shard manifest names ${manifest.pairs.length} pairs, the evaluation scored ${state.perPair.length}`);
+    throw new RangeError(
+      `shard manifest names ${manifest.pairs.length} pairs, the evaluation scored ${state.perPair.length}`,
+    );
   }
   const withPatch = state.patch.pairs > 0;
   if (withPatch) await atomicWrite(path.join(dir, PATCH_HIST_FILE), histBytes(state.patch));
@@ -81,7 +124,7 @@ export async function writeEvalShard(dir: string, state: EvalState, manifest: Sh
     version: 1,
     histogram: state.options.histogram,
     patch_hist: withPatch ? PATCH_HIST_FILE : null,
-    layout: "float64 little-endian; sets intra_a, intra_b, cross; each: positives per bin, then negatives",
+    layout: HIST_LAYOUT,
     topk: state.patch.topk,
     curve_points: state.options.curvePoints,
   };
@@ -100,7 +143,9 @@ interface ShardData {
 async function readShard(dir: string, manifest: ShardManifest): Promise<ShardData> {
   const need = async (name: string) => {
     const f = path.join(dir, name);
-    if (!(await exists(f))) throw new UserError(`no ${name}: an evaluation shard needs it for the merge`, dir);
+    if (!(await exists(f))) {
+      throw new UserError(`no ${name}: an evaluation shard needs it for the merge`, dir);
+    }
     return f;
   };
   const metrics = await readJson<EvalMetrics>(await need("metrics.json"));
@@ -129,24 +174,7 @@ async function readShard(dir: string, manifest: ShardManifest): Promise<ShardDat
   let hist: ShardData["hist"] = null;
   if (raw.patch_hist !== null) {
     const file = await need(PATCH_HIST_FILE);
-    const bytes = await Deno.readFile(file);
-    const bins = raw.histogram.bins;
-    if (bytes.length !== SETS.length * 2 * bins * 8) {
-      throw new UserError(
-        `${bytes.length} bytes, expected ${SETS.length * 2 * bins * 8} (3 sets x 2 x ${bins} bins x 8)`,
-        file,
-      );
-    }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let at = 0;
-    const h = {} as Record<(typeof SETS)[number], ScoreHistogram>;
-    for (const k of SETS) {
-      h[k] = new ScoreHistogram(raw.histogram);
-      for (const arr of [h[k].pos, h[k].neg]) {
-        for (let i = 0; i < bins; i++, at += 8) arr[i] = view.getFloat64(at, true);
-      }
-    }
-    hist = h;
+    hist = histFrom(await Deno.readFile(file), raw.histogram, file);
   }
   let seconds = 0;
   const timing = path.join(dir, "timing.json");
@@ -180,7 +208,12 @@ export async function mergeEvalShards(
   opts: { partial?: boolean; progress?: "tty" | "log" | "notebook" | "off" } = {},
 ): Promise<EvalMerge> {
   const set = await readShardSet(dirs, "evaluate", { partial: opts.partial });
-  const bar = new Progress({ total: dirs.length, label: "merge evaluate", unit: "shards", mode: opts.progress });
+  const bar = new Progress({
+    total: dirs.length,
+    label: "merge evaluate",
+    unit: "shards",
+    mode: opts.progress,
+  });
   const shards: ShardData[] = [];
   for (let k = 0; k < dirs.length; k++) {
     shards.push(await readShard(dirs[k], set.manifests[k]));
@@ -203,7 +236,7 @@ export async function mergeEvalShards(
   for (const r of perPair) region.add(r.region.intra_a, r.region.intra_b, r.region.cross);
   const topk = { queries: 0, hits: [0, 0] };
   for (const s of shards) {
-    if (s.hist) for (const k of SETS) patch.hist[k].merge(s.hist[k]);
+    if (s.hist) { for (const k of SETS) patch.hist[k].merge(s.hist[k]); }
     topk.queries += s.raw.topk.queries;
     topk.hits[0] += s.raw.topk.hits[0];
     topk.hits[1] += s.raw.topk.hits[1];

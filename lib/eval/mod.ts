@@ -28,3 +28,4 @@ export * from "./ablation.ts";
 export * from "./shipped.ts";
 export * from "./splits.ts";
 export * from "./colorization.ts";
+export * from "./merge.ts";

@@ -120,7 +120,9 @@ export interface EvalState {
   /** Every pair's record, in the order of the pair list. */
   perPair: PairRecord[];
   /** The options the metrics depend on. */
-  options: Pick<RunOptions, "score" | "purity" | "minFraction" | "curvePoints"> & { histogram: HistogramOptions };
+  options: Pick<RunOptions, "score" | "purity" | "minFraction" | "curvePoints"> & {
+    histogram: HistogramOptions;
+  };
 }
 
 /**

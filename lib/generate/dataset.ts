@@ -324,9 +324,10 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const all = planCharacters(s);
   const mine = shardCharacters(all, shard);
   if (shard && mine.length === 0) {
+    const n = all.length, id = shardName(shard);
     throw new UserError(
-      `--shard ${shardName(shard)} names no pairs: the dataset has ${all.length} character(s) and shards split ` +
-        `characters, so at most ${all.length} shard(s) can each get one`,
+      `--shard ${id} names no pairs: the dataset has ${n} character(s) and shards split characters, ` +
+        `so at most ${n} shard(s) can each get one`,
     );
   }
   const frames = mine.reduce((t, c) => t + c.frames, 0);

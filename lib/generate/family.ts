@@ -8,6 +8,7 @@
  *   or for choosing defaults; `deno task train` refuses a training set that contains it.
  * - `quadruped`, `bird`: animals (animals.ts).
  * - `prop`: bags, swords, chairs, cars (props.ts).
+ * - `mecha`: armoured robots of boxes and plates (mecha.ts).
  * - `group`: two or three humans overlapping in one frame.
  * - `closeup`: a human seen very close: the face only, or one hand.
  *
@@ -20,11 +21,21 @@ import { type LabelInfo, makeCharacter } from "./character.ts";
 import { buildCreatureScene, creatureSequence, makeCreature } from "./creature.ts";
 import { type Affine, chain, mapScale, scale, transformPts, translate } from "./geometry.ts";
 import { makeSequence, smoothTrack } from "./pose.ts";
+import { buildMechaScene, makeMecha, mechaSequence } from "./mecha.ts";
 import { buildPropScene, makeProp, propSequence } from "./props.ts";
 import { buildScene, type ScenePart, type SceneStroke } from "./scene.ts";
 
 /** Every family. */
-export const FAMILIES = ["human", "creature", "quadruped", "bird", "prop", "group", "closeup"] as const;
+export const FAMILIES = [
+  "human",
+  "creature",
+  "quadruped",
+  "bird",
+  "prop",
+  "mecha",
+  "group",
+  "closeup",
+] as const;
 /** A family name. */
 export type Family = typeof FAMILIES[number];
 
@@ -143,14 +154,14 @@ function group(rng: Rng, name: string, frames: number, width: number, height: nu
 function closeup(rng: Rng, name: string, frames: number, width: number, height: number): Subject {
   const base = human(rng, name, frames, width, height);
   const c = rng.fork("closeup");
-  const onHand = c.bool(0.35);
+  const onHand = c.bool(0.25);
   const side = c.bool() ? "L" : "R";
   const targets = new Set(
     base.labels.map((l, i) => ({ l, i })).filter(({ l }) =>
       onHand ? l.name === `hand${side}` : ["face", "irisL", "irisR", "mouth"].includes(l.name)
     ).map(({ i }) => i),
   );
-  const zoom = smoothTrack(c, frames, onHand ? 2.2 : 1.5, onHand ? 3.6 : 2.4);
+  const zoom = smoothTrack(c, frames, onHand ? 1.5 : 1.4, onHand ? 2.4 : 2.3);
   // The camera follows the target's centroid, smoothed over the frames, so the zoom does not jitter.
   const centres = Array.from({ length: frames }, (_, f) => {
     let sx = 0, sy = 0, n = 0;
@@ -229,6 +240,15 @@ export function makeSubject(
         family,
         labels: spec.labels,
         scene: (f) => buildPropScene(spec, seq.poses[f], seq.cameras[f]),
+      };
+    }
+    case "mecha": {
+      const spec = makeMecha(rng.fork("spec"), name);
+      const seq = mechaSequence(rng.fork("sequence"), frames, width, height);
+      return {
+        family,
+        labels: spec.labels,
+        scene: (f) => buildMechaScene(spec, seq.poses[f], seq.cameras[f]),
       };
     }
     case "group":

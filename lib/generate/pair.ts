@@ -7,7 +7,9 @@
 import { Rng } from "../util/rng.ts";
 import { makeCharacter } from "./character.ts";
 import { type LineStyle, type RenderedFrame, renderFrame } from "./frame.ts";
+import { type Family, makeSubject } from "./family.ts";
 import { makeSequence } from "./pose.ts";
+import { renderStyled } from "./styles.ts";
 
 /** Options of {@link renderPair}. */
 export interface RenderPairOptions {
@@ -21,6 +23,8 @@ export interface RenderPairOptions {
   seed: number;
   /** Name of the stream the seed is forked into (keeps pairs of different uses apart). */
   stream: string;
+  /** What the pair shows (family.ts); `human` is the original generator. */
+  family: Family;
 }
 
 /** Defaults of {@link renderPair}. */
@@ -30,6 +34,7 @@ export const RENDER_PAIR_DEFAULTS: RenderPairOptions = {
   gap: 7,
   seed: 0,
   stream: "pair",
+  family: "human", // the original generator: the demo's and benchmarks' pairs keep their bytes
 };
 
 /**
@@ -44,6 +49,16 @@ export const RENDER_PAIR_DEFAULTS: RenderPairOptions = {
 export function renderPair(opts: Partial<RenderPairOptions> = {}): { a: RenderedFrame; b: RenderedFrame } {
   const o = { ...RENDER_PAIR_DEFAULTS, ...opts };
   const rng = new Rng(o.seed).fork(o.stream);
+  if (o.family !== "human") {
+    const subject = makeSubject(o.family, rng, o.stream, o.gap + 1, o.size, o.size);
+    const styled = (i: number) =>
+      renderStyled(subject.scene(i), subject.labels, { base: o.style, mods: [] }, {
+        width: o.size,
+        height: o.size,
+        rng: rng.fork(`frame:${i}`),
+      });
+    return { a: styled(0), b: styled(o.gap) };
+  }
   const spec = makeCharacter(rng.fork("spec"), o.stream);
   const seq = makeSequence(rng.fork("sequence"), o.gap + 1, o.size);
   const frame = (i: number) =>

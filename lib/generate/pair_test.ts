@@ -14,3 +14,10 @@ Deno.test("renderPair: deterministic by seed, frames differ, labels shared", () 
   const shared = [...la].filter((l) => lb.has(l)).length;
   assert(shared >= 0.5 * Math.min(la.size, lb.size), `${shared} of ${la.size}/${lb.size} labels shared`);
 });
+
+Deno.test("renderPair of another family: exact labels shared by both frames", () => {
+  const { a, b } = renderPair({ size: 128, family: "creature", seed: 2 });
+  const labs = (f: typeof a) => new Set([...f.labelOfSeg.values()].filter((v) => v >= 0));
+  const la = labs(a), lb = labs(b);
+  assert(la.size > 5 && [...lb].some((l) => la.has(l)));
+});

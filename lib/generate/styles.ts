@@ -289,7 +289,7 @@ export function jpegArtefacts(img: GrayImage, quality: number): GrayImage {
   const c = (u: number) => (u === 0 ? Math.SQRT1_2 : 1);
   const { width: w, height: h } = img;
   const out = new Uint8Array(w * h);
-  const blk = new Float64Array(64), coef = new Float64Array(64);
+  const blk = new Float64Array(64), coef = new Float64Array(64), tmp = new Float64Array(64);
   for (let by = 0; by < h; by += 8) {
     for (let bx = 0; bx < w; bx += 8) {
       for (let y = 0; y < 8; y++) {
@@ -298,24 +298,36 @@ export function jpegArtefacts(img: GrayImage, quality: number): GrayImage {
           blk[y * 8 + x] = img.data[yy * w + xx] - 128;
         }
       }
+      // Separable DCT-II: rows, then columns (tmp[y][u], then coef[v][u]).
+      for (let y = 0; y < 8; y++) {
+        for (let u = 0; u < 8; u++) {
+          let acc = 0;
+          for (let x = 0; x < 8; x++) acc += blk[y * 8 + x] * cos[x * 8 + u];
+          tmp[y * 8 + u] = 0.5 * c(u) * acc;
+        }
+      }
       for (let v = 0; v < 8; v++) {
         for (let u = 0; u < 8; u++) {
-          let s = 0;
-          for (let y = 0; y < 8; y++) {
-            for (let x = 0; x < 8; x++) s += blk[y * 8 + x] * cos[x * 8 + u] * cos[y * 8 + v];
-          }
-          const f = 0.25 * c(u) * c(v) * s, qq = qt[v * 8 + u];
+          let acc = 0;
+          for (let y = 0; y < 8; y++) acc += tmp[y * 8 + u] * cos[y * 8 + v];
+          const f = 0.5 * c(v) * acc, qq = qt[v * 8 + u];
           coef[v * 8 + u] = Math.round(f / qq) * qq;
+        }
+      }
+      // Inverse: columns, then rows.
+      for (let y = 0; y < 8; y++) {
+        for (let u = 0; u < 8; u++) {
+          let acc = 0;
+          for (let v = 0; v < 8; v++) acc += c(v) * coef[v * 8 + u] * cos[y * 8 + v];
+          tmp[y * 8 + u] = 0.5 * acc;
         }
       }
       for (let y = 0; y < 8; y++) {
         for (let x = 0; x < 8; x++) {
           if (bx + x >= w || by + y >= h) continue;
-          let s = 0;
-          for (let v = 0; v < 8; v++) {
-            for (let u = 0; u < 8; u++) s += c(u) * c(v) * coef[v * 8 + u] * cos[x * 8 + u] * cos[y * 8 + v];
-          }
-          out[(by + y) * w + bx + x] = Math.max(0, Math.min(255, Math.round(0.25 * s + 128)));
+          let acc = 0;
+          for (let u = 0; u < 8; u++) acc += c(u) * tmp[y * 8 + u] * cos[x * 8 + u];
+          out[(by + y) * w + bx + x] = Math.max(0, Math.min(255, Math.round(0.5 * acc + 128)));
         }
       }
     }

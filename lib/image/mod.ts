@@ -3,3 +3,4 @@ export * from "./types.ts";
 export * from "./io.ts";
 export * from "./resize.ts";
 export * from "./letterbox.ts";
+export * from "./warp.ts";

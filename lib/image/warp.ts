@@ -137,10 +137,13 @@ export function randomWarp(
   const shear = rng.range(-1, 1) * o.shear;
   const tx = rng.range(-1, 1) * o.shift * side, ty = rng.range(-1, 1) * o.shift * side;
   const flip = o.flipProb > 0 && rng.bool(o.flipProb) ? -1 : 1;
-  const dxL = smoothField(rng.fork("elastic-x"), W, H, o.elasticCell * side);
-  const dyL = smoothField(rng.fork("elastic-y"), W, H, o.elasticCell * side);
-  const dxF = smoothField(rng.fork("fine-x"), W, H, o.fineCell * side);
-  const dyF = smoothField(rng.fork("fine-y"), W, H, o.fineCell * side);
+  // A field of amplitude 0 is skipped (its streams are forks: skipping draws nothing from `rng`).
+  const zero = new Float32Array(W * H);
+  const field = (amp: number, name: string, cell: number) =>
+    amp === 0 ? zero : smoothField(rng.fork(name), W, H, cell * side);
+  const dxL = field(o.elasticAmp, "elastic-x", o.elasticCell),
+    dyL = field(o.elasticAmp, "elastic-y", o.elasticCell);
+  const dxF = field(o.fineAmp, "fine-x", o.fineCell), dyF = field(o.fineAmp, "fine-y", o.fineCell);
   // Forward affine about the centre: p' = c + t + R S Sh F (p - c). Backward: p = c + (R S Sh F)^-1 (p' - c - t).
   const cos = Math.cos(rot), sin = Math.sin(rot);
   // M = R * s * [[1, shear], [0, 1]] * diag(flip, 1)

@@ -103,7 +103,10 @@ export interface AlignmentFit {
  * const [u, v] = applyAffine(transform, x, y); // where target point (x, y) lies in the reference
  * ```
  */
-export function fitAffineRansac(pairs: readonly PointPair[], opts: Partial<AlignmentOptions> = {}): AlignmentFit {
+export function fitAffineRansac(
+  pairs: readonly PointPair[],
+  opts: Partial<AlignmentOptions> = {},
+): AlignmentFit {
   const o = { ...ALIGNMENT_DEFAULTS, ...opts };
   const n = pairs.length;
   const totalW = pairs.reduce((s, p) => s + p.w, 0);

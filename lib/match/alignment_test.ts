@@ -1,6 +1,13 @@
 import { assert, assertAlmostEquals, assertEquals } from "../testing/asserts.ts";
 import { Rng } from "../util/rng.ts";
-import { type Affine, applyAffine, fitAffine, fitAffineRansac, localWarp, type PointPair } from "./alignment.ts";
+import {
+  type Affine,
+  applyAffine,
+  fitAffine,
+  fitAffineRansac,
+  localWarp,
+  type PointPair,
+} from "./alignment.ts";
 
 const TRUE: Affine = [0.9, -0.1, 0.05, 0.12, 0.95, -0.03];
 

@@ -39,13 +39,18 @@ export interface ClipFrame {
  */
 export async function clipFrames(dir: string): Promise<ClipFrame[]> {
   const lineDir = path.join(dir, "line");
-  if (!(await exists(lineDir))) throw new UserError("no line/ folder: a clip folder holds line/*.png", lineDir);
+  if (!(await exists(lineDir))) {
+    throw new UserError("no line/ folder: a clip folder holds line/*.png", lineDir);
+  }
   const frames: ClipFrame[] = [];
   for await (const e of Deno.readDir(lineDir)) {
     if (!e.isFile || !e.name.toLowerCase().endsWith(".png")) continue;
     const name = e.name.slice(0, -4);
     if (!/^\d+$/.test(name)) {
-      throw new UserError("a frame's name is not a number (frames are line/0000.png, line/0001.png, ...)", path.join(lineDir, e.name));
+      throw new UserError(
+        "a frame's name is not a number (frames are line/0000.png, line/0001.png, ...)",
+        path.join(lineDir, e.name),
+      );
     }
     frames.push({ name, index: Number(name) });
   }
@@ -54,13 +59,18 @@ export async function clipFrames(dir: string): Promise<ClipFrame[]> {
   const missing: number[] = [];
   for (let k = 1; k < frames.length; k++) {
     if (frames[k].index === frames[k - 1].index) {
-      throw new UserError(`two files for frame ${frames[k].index}: ${frames[k - 1].name}.png and ${frames[k].name}.png`, lineDir);
+      throw new UserError(
+        `two files for frame ${frames[k].index}: ${frames[k - 1].name}.png and ${frames[k].name}.png`,
+        lineDir,
+      );
     }
     for (let f = frames[k - 1].index + 1; f < frames[k].index && missing.length < 10; f++) missing.push(f);
   }
   if (missing.length) {
     throw new UserError(
-      `frame numbers have gaps (missing ${missing.join(", ")}${missing.length >= 10 ? ", ..." : ""}): a clip is consecutive frames`,
+      `frame numbers have gaps (missing ${missing.join(", ")}${
+        missing.length >= 10 ? ", ..." : ""
+      }): a clip is consecutive frames`,
       lineDir,
     );
   }
@@ -93,10 +103,18 @@ export function planClip(frames: readonly ClipFrame[], keys: readonly string[], 
   const keyFrames: ClipFrame[] = [];
   for (const k of keys) {
     const f = /^\d+$/.test(k) ? byIndex.get(Number(k)) : undefined;
-    if (!f) throw new UserError(`keyframe ${JSON.stringify(k)} is not one of the clip's frames (${frames[0].name}..${frames[frames.length - 1].name})`);
+    if (!f) {
+      throw new UserError(
+        `keyframe ${JSON.stringify(k)} is not one of the clip's frames (${frames[0].name}..${
+          frames[frames.length - 1].name
+        })`,
+      );
+    }
     if (!keyFrames.includes(f)) keyFrames.push(f);
   }
-  if (keyFrames.length === 0) throw new UserError("no keyframe: give --keys with at least one coloured frame");
+  if (keyFrames.length === 0) {
+    throw new UserError("no keyframe: give --keys with at least one coloured frame");
+  }
   const isKey = new Set(keyFrames.map((f) => f.index));
   const steps: ClipStep[] = [];
   for (const f of frames) {
@@ -178,7 +196,14 @@ export async function colorizeClip(dir: string, opts: Omit<ClipOptions, "onFrame
   const records: ClipRecord[] = [];
   for (const f of frames) {
     if (!keyNames.has(f.index)) continue;
-    const rec: ClipRecord = { frame: f.name, reference: null, key: f.name, distance: 0, regions: 0, seconds: 0 };
+    const rec: ClipRecord = {
+      frame: f.name,
+      reference: null,
+      key: f.name,
+      distance: 0,
+      regions: 0,
+      seconds: 0,
+    };
     records.push(rec);
     await opts.onFrame?.(f, colours.get(f.index)!, rec);
   }

@@ -44,14 +44,20 @@ function lineTokens(a: GrayImage, b: GrayImage): Promise<PairTokens> {
   return Promise.resolve({ tokens, dim, grid, patch, boxA: box, boxB: box, normalized: false });
 }
 
-async function writeClip(dir: string, n: number, opts: { gap?: number; blank?: number; greyKey?: boolean } = {}) {
+async function writeClip(
+  dir: string,
+  n: number,
+  opts: { gap?: number; blank?: number; greyKey?: boolean } = {},
+) {
   await Deno.mkdir(path.join(dir, "line"), { recursive: true });
   await Deno.mkdir(path.join(dir, "gt"), { recursive: true });
   for (let k = 0; k < n; k++) {
     if (k === opts.gap) continue;
     const f = renderToyFrame(96, { dx: 0.01 * k, dy: 0, s: 1, tilt: 0, blink: 1 });
     const name = String(k).padStart(4, "0");
-    const line = k === opts.blank ? { ...f.line, data: new Uint8Array(f.line.data.length).fill(255) } : f.line;
+    const line = k === opts.blank
+      ? { ...f.line, data: new Uint8Array(f.line.data.length).fill(255) }
+      : f.line;
     await writePng(path.join(dir, "line", `${name}.png`), line);
     await writePng(path.join(dir, "gt", `${name}.png`), opts.greyKey && k === 0 ? f.line : f.color);
   }
@@ -88,7 +94,14 @@ Deno.test("colorizeClip: every frame coloured in plan order, scored where gt/ ex
     await writeClip(blank, 3, { blank: 2 });
     const calls: string[] = [];
     await assertRejects(
-      () => colorizeClip(blank, { keys: ["0000"], chain: true, tokens: lineTokens, match: {}, onFrame: (f) => void calls.push(f.name) }),
+      () =>
+        colorizeClip(blank, {
+          keys: ["0000"],
+          chain: true,
+          tokens: lineTokens,
+          match: {},
+          onFrame: (f) => void calls.push(f.name),
+        }),
       UserError,
       "0002.png",
     );

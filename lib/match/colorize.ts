@@ -43,14 +43,27 @@ export function dominantColors(
   for (let i = 0; i < n; i++) if (regions.data[i] > count) count = regions.data[i];
   const tally = [new Map<number, number>(), new Map<number, number>()]; // [paper, stroke]: key region * 2^24 + rgb
   const d = color.data;
+  // Runs of equal (region, colour, stroke) pixels are counted before touching the map: flat fills make long runs.
+  let runKey = -1, runT = 0, runN = 0;
+  const flush = () => {
+    if (runN > 0) tally[runT].set(runKey, (tally[runT].get(runKey) ?? 0) + runN);
+  };
   for (let i = 0; i < n; i++) {
     const r = regions.data[i];
     if (r <= 0) continue;
     const rgb = (d[3 * i] << 16) | (d[3 * i + 1] << 8) | d[3 * i + 2];
     const key = r * 16777216 + rgb;
-    const m = tally[line && line.data[i] < thr ? 1 : 0];
-    m.set(key, (m.get(key) ?? 0) + 1);
+    const t = line && line.data[i] < thr ? 1 : 0;
+    if (key === runKey && t === runT) {
+      runN++;
+      continue;
+    }
+    flush();
+    runKey = key;
+    runT = t;
+    runN = 1;
   }
+  flush();
   const best: { n: number; rgb: number }[][] = [[], []];
   for (let t = 0; t < 2; t++) {
     for (const [key, c] of tally[t]) {

@@ -14,7 +14,7 @@
  */
 import type { Letterbox } from "../image/letterbox.ts";
 import type { PairSimilarity, PairTokens } from "../model/similarity.ts";
-import { regionAdjacency } from "../regions/adjacency.ts";
+import { type Adjacency, regionAdjacency } from "../regions/adjacency.ts";
 
 /** One image's region map as the matcher sees it. */
 export interface RegionSet {
@@ -73,7 +73,9 @@ export function poolRegionTokens(
 ): Float32Array {
   const { width: W, height: H, labels, count } = set;
   const N = grid * grid;
-  if (tokens.length < N * dim) throw new RangeError(`poolRegionTokens: ${tokens.length} values for ${N}x${dim}`);
+  if (tokens.length < N * dim) {
+    throw new RangeError(`poolRegionTokens: ${tokens.length} values for ${N}x${dim}`);
+  }
   const T = new Float32Array(N * dim);
   for (let t = 0; t < N; t++) {
     let s = 0;
@@ -138,8 +140,12 @@ export function poolRegionTokens(
  */
 export function regionGeometryFeatures(set: RegionSet): RegionGeometryFeatures {
   const { width: W, height: H, labels, count, background } = set;
-  const area = new Float64Array(count + 1), sx = new Float64Array(count + 1), sy = new Float64Array(count + 1);
-  const sxx = new Float64Array(count + 1), syy = new Float64Array(count + 1), sxy = new Float64Array(count + 1);
+  const area = new Float64Array(count + 1),
+    sx = new Float64Array(count + 1),
+    sy = new Float64Array(count + 1);
+  const sxx = new Float64Array(count + 1),
+    syy = new Float64Array(count + 1),
+    sxy = new Float64Array(count + 1);
   const x0 = new Float64Array(count + 1).fill(Infinity), y0 = new Float64Array(count + 1).fill(Infinity);
   const x1 = new Float64Array(count + 1).fill(-Infinity), y1 = new Float64Array(count + 1).fill(-Infinity);
   for (let y = 0; y < H; y++) {
@@ -210,14 +216,19 @@ export function regionGeometryFeatures(set: RegionSet): RegionGeometryFeatures {
  * neighbour.
  *
  * @param desc [(count + 1) * dim]
+ * @param adj the region adjacency (default: computed from `set`, 4-connected)
  * @example
  * ```ts
  * const nb = neighbourDescriptors(set, desc, 128);
  * ```
  */
-export function neighbourDescriptors(set: RegionSet, desc: Float32Array, dim: number): Float32Array {
-  const { width: W, height: H, labels, count } = set;
-  const adj = regionAdjacency(labels, W, H, count, null, 1);
+export function neighbourDescriptors(
+  set: RegionSet,
+  desc: Float32Array,
+  dim: number,
+  adj: Adjacency = regionAdjacency(set.labels, set.width, set.height, set.count, null, 1),
+): Float32Array {
+  const count = set.count;
   const acc = new Float64Array((count + 1) * dim);
   for (let k = 0; k < adj.a.length; k++) {
     const a = adj.a[k], b = adj.b[k], w = adj.length[k];
@@ -272,6 +283,22 @@ export function descriptorCosine(
  * ```
  */
 export function similarityFromTokens(t: PairTokens): PairSimilarity {
+  const n = t.grid * t.grid;
+  let cosine: Float32Array | null = null;
+  // Computed on first read: the region matcher on stroke or line regions never reads it.
+  return {
+    grid: t.grid,
+    n,
+    patch: t.patch,
+    boxA: t.boxA,
+    boxB: t.boxB,
+    get cosine(): Float32Array {
+      return cosine ??= tokenCosine(t);
+    },
+  };
+}
+
+function tokenCosine(t: PairTokens): Float32Array {
   const n = t.grid * t.grid, rows = 2 * n, d = t.dim;
   const f = new Float32Array(rows * d);
   for (let r = 0; r < rows; r++) {
@@ -282,17 +309,11 @@ export function similarityFromTokens(t: PairTokens): PairSimilarity {
   }
   const cosine = new Float32Array(rows * rows);
   for (let i = 0; i < rows; i++) {
-    cosine[i * rows + i] = 1;
-    for (let j = i + 1; j < rows; j++) {
+    for (let j = i; j < rows; j++) {
       let s = 0;
       for (let k = 0; k < d; k++) s += f[i * d + k] * f[j * d + k];
       cosine[i * rows + j] = cosine[j * rows + i] = s;
     }
   }
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += f[i * d + k] * f[i * d + k];
-    cosine[i * rows + i] = s;
-  }
-  return { grid: t.grid, n, patch: t.patch, cosine, boxA: t.boxA, boxB: t.boxB };
+  return cosine;
 }

@@ -1,6 +1,11 @@
 import { assert, assertAlmostEquals, assertEquals } from "../testing/asserts.ts";
 import type { Letterbox } from "../image/letterbox.ts";
-import { descriptorCosine, poolRegionTokens, regionGeometryFeatures, similarityFromTokens } from "./descriptors.ts";
+import {
+  descriptorCosine,
+  poolRegionTokens,
+  regionGeometryFeatures,
+  similarityFromTokens,
+} from "./descriptors.ts";
 
 const BOX: Letterbox = { srcWidth: 64, srcHeight: 64, size: 64, scale: 1, padX: 0, padY: 0 };
 

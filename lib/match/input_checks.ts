@@ -10,10 +10,15 @@ import { UserError } from "../util/errors.ts";
 
 /** Options of the checks. */
 export interface InputCheckOptions {
-  /** A pixel is coloured when its channels differ by more than this. */
+  /** A pixel is chromatic when its channels differ by more than this. */
   chroma: number;
-  /** A colour image has more than this share of coloured pixels (line art: anti-aliasing only). */
-  colourShare: number;
+  /** A pixel is a mid tone (a grey fill) when its brightest channel lies in [midLow, midHigh). */
+  midLow: number;
+  midHigh: number;
+  /** A reference with less than this share of fill pixels is not coloured. */
+  minReferenceFill: number;
+  /** A target with more than this share of fill pixels is a colour image, not line art. */
+  maxLineArtFill: number;
   /** Grey below this is ink. */
   inkThreshold: number;
 }
@@ -21,23 +26,36 @@ export interface InputCheckOptions {
 /** Defaults. */
 export const INPUT_CHECK_DEFAULTS: InputCheckOptions = {
   chroma: 24, // JPEG noise and tinted paper stay below; any flat fill colour is far above
-  colourShare: 0.005, // 0.5% of the frame: a coloured signature or a few tinted strokes do not count
+  midLow: 100, // darker than this is ink (strokes), not a fill
+  midHigh: 240, // lighter than this is paper
+  minReferenceFill: 0.01, // coloured frames measured: 25-29% fill pixels (the grey-painted smoke_explosion
+  // key 29%), line art 0-0.4% (coloured shading strokes)
+  maxLineArtFill: 0.05, // line art measured at most 0.4% (smoke_explosion's red shading lines)
   inkThreshold: 160, // the line-region threshold
 };
 
-/** Share of pixels whose channels differ by more than `chroma`. */
-export function colourShare(img: RgbImage, chroma = INPUT_CHECK_DEFAULTS.chroma): number {
+/**
+ * Share of fill pixels: chromatic ones, or mid tones (grey fills: a grey-painted reference is coloured too).
+ *
+ * @example
+ * ```ts
+ * fillShare(await readRgb("gt/0000.png")); // 0.25 for a coloured frame, ~0 for line art
+ * ```
+ */
+export function fillShare(img: RgbImage, opts: Partial<InputCheckOptions> = {}): number {
+  const o = { ...INPUT_CHECK_DEFAULTS, ...opts };
   const n = img.width * img.height, d = img.data;
   let c = 0;
   for (let i = 0; i < n; i++) {
     const r = d[3 * i], g = d[3 * i + 1], b = d[3 * i + 2];
-    if (Math.max(r, g, b) - Math.min(r, g, b) > chroma) c++;
+    const mx = Math.max(r, g, b);
+    if (mx - Math.min(r, g, b) > o.chroma || (mx >= o.midLow && mx < o.midHigh)) c++;
   }
   return n ? c / n : 0;
 }
 
 /**
- * Throws unless the reference colour frame has colour.
+ * Throws unless the reference colour frame has fills (colours or grey tones beyond strokes and paper).
  *
  * @example
  * ```ts
@@ -50,9 +68,12 @@ export function checkColouredReference(
   opts: Partial<InputCheckOptions> = {},
 ): void {
   const o = { ...INPUT_CHECK_DEFAULTS, ...opts };
-  if (colourShare(img, o.chroma) === 0) {
+  const share = fillShare(img, o);
+  if (share < o.minReferenceFill) {
     throw new UserError(
-      "the reference is not coloured (every pixel is grey): give the coloured reference frame",
+      `the reference is not coloured (${
+        (100 * share).toFixed(2)
+      }% fill pixels: strokes on paper): give the coloured reference frame`,
       file,
     );
   }
@@ -61,10 +82,12 @@ export function checkColouredReference(
 /** Throws when a drawing meant to be line art is a colour image. */
 export function checkLineArt(img: RgbImage, file: string, opts: Partial<InputCheckOptions> = {}): void {
   const o = { ...INPUT_CHECK_DEFAULTS, ...opts };
-  const share = colourShare(img, o.chroma);
-  if (share > o.colourShare) {
+  const share = fillShare(img, o);
+  if (share > o.maxLineArtFill) {
     throw new UserError(
-      `is a colour image (${(100 * share).toFixed(1)}% coloured pixels), not line art: give the target's line drawing`,
+      `is a colour image (${
+        (100 * share).toFixed(1)
+      }% fill pixels), not line art: give the target's line drawing`,
       file,
     );
   }

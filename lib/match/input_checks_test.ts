@@ -1,15 +1,32 @@
 import { assertThrows } from "../testing/asserts.ts";
 import { UserError } from "../util/errors.ts";
-import { checkColouredReference, checkLineArt, checkNotBlank, checkSameSize, colourShare } from "./input_checks.ts";
+import {
+  checkColouredReference,
+  checkLineArt,
+  checkNotBlank,
+  checkSameSize,
+  fillShare,
+} from "./input_checks.ts";
 import { assertEquals } from "../testing/asserts.ts";
 
-const rgb = (pixels: number[][]) => ({ width: pixels.length, height: 1, data: Uint8Array.from(pixels.flat()) });
+const rgb = (pixels: number[][]) => ({
+  width: pixels.length,
+  height: 1,
+  data: Uint8Array.from(pixels.flat()),
+});
 
 Deno.test("input checks: each bad input is one UserError naming the file", () => {
-  const grey = rgb([[0, 0, 0], [255, 255, 255], [128, 128, 128]]);
+  const grey = rgb([[0, 0, 0], [255, 255, 255], [40, 40, 40]]); // strokes on paper
   const coloured = rgb([[255, 0, 0], [255, 255, 255], [0, 0, 0]]);
-  assertEquals(colourShare(coloured), 1 / 3);
-  assertThrows(() => checkColouredReference(grey, "ref.png"), UserError, "ref.png: the reference is not coloured");
+  const greyPainted = rgb([[165, 165, 165], [255, 255, 255], [0, 0, 0]]); // a grey fill is a colour too
+  assertEquals(fillShare(coloured), 1 / 3);
+  assertEquals(fillShare(greyPainted), 1 / 3);
+  checkColouredReference(greyPainted, "grey_fill.png");
+  assertThrows(
+    () => checkColouredReference(grey, "ref.png"),
+    UserError,
+    "ref.png: the reference is not coloured",
+  );
   checkColouredReference(coloured, "ref.png");
   assertThrows(() => checkLineArt(coloured, "tgt.png"), UserError, "tgt.png: is a colour image");
   checkLineArt(grey, "tgt.png");

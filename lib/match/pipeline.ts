@@ -13,7 +13,13 @@
 import { gridSide } from "../image/letterbox.ts";
 import { resizeLabelsNearest, resizeLinePreserving } from "../image/resize.ts";
 import type { GrayImage, LabelMap } from "../image/types.ts";
-import { block, type PairSimilarity, type PairTokens, type ScoreKind, scoreMatrix } from "../model/similarity.ts";
+import {
+  block,
+  type PairSimilarity,
+  type PairTokens,
+  type ScoreKind,
+  scoreMatrix,
+} from "../model/similarity.ts";
 import { backgroundFromOutside, borderRegions, outsideMask } from "../regions/background.ts";
 import { inkMask, lineRegions } from "../regions/lines.ts";
 import { type PatchLayout, patchLayout } from "../regions/patch_layout.ts";
@@ -171,10 +177,10 @@ export function matchOptions(opts: Partial<MatchPairOptions> = {}): MatchPairOpt
   };
 }
 
-function checkPair(lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity): void {
+function checkPair(lineA: GrayImage, lineB: GrayImage, sim: PairSimilarity, scores: boolean): void {
   const n = sim.n;
   if (sim.grid * sim.grid !== n) throw new UserError(`similarity grid ${sim.grid}^2 is not its ${n} patches`);
-  if (sim.cosine.length !== 4 * n * n) {
+  if (scores && sim.cosine.length !== 4 * n * n) {
     throw new UserError(
       `similarity matrix holds ${sim.cosine.length} values, not (2*${n})^2 for ${n} patches per image`,
     );
@@ -241,7 +247,10 @@ export function matchPair(
     edgeAwareMerge: o.edgeAwareMerge ?? o.region.edgeAwareMerge,
     watershed: o.watershed ?? o.region.watershed,
   });
-  checkPair(lineA, lineB, sim);
+  // Patch scores feed the paper's matcher and the patches / hybrid regions; the region matcher on stroke or line
+  // regions reads none (and a similarity made by similarityFromTokens then never computes them).
+  const needsScores = o.matcher === "paper" || o.regions === "patches" || o.regions === "hybrid";
+  checkPair(lineA, lineB, sim, needsScores);
   checkRegions("reference", lineA, o.regionsA);
   checkRegions("target", lineB, o.regionsB);
   const t0 = performance.now();
@@ -265,7 +274,7 @@ export function matchPair(
     return d;
   };
   const n = sim.n;
-  const S = scoreMatrix(sim.cosine, 2 * n, o.score); // [2N, 2N]
+  const S = needsScores ? scoreMatrix(sim.cosine, 2 * n, o.score) : null; // [2N, 2N]
   timings.scores = lap();
   const sideRatio = Math.max(lineA.width, lineA.height) / Math.max(lineB.width, lineB.height);
   if (sideRatio > 4 || sideRatio < 0.25) {
@@ -316,7 +325,8 @@ export function matchPair(
       return { work, layout, labels: new Int32Array(w * h).fill(1), count: 1, background, given: false };
     }
     lap();
-    const seg: Segmentation = segment({ gray: work, layout, saa: block(S, n, which) }, o.regions, ro);
+    const saa = S ? block(S, n, which) : new Float32Array(n * n); // unread by the strokes and lines modes
+    const seg: Segmentation = segment({ gray: work, layout, saa }, o.regions, ro);
     for (const [k, v] of Object.entries(seg.timings)) timings.post[k] = (timings.post[k] ?? 0) + v;
     t = performance.now();
     return { work, layout, labels: seg.labels, count: seg.count, background: seg.background, given: false };
@@ -338,8 +348,20 @@ export function matchPair(
   if (o.matcher === "region") {
     if (!o.tokens) throw new UserError("the region matcher needs the model's tokens (pairTokens)");
     const rm = matchRegionSets(
-      { width: a.work.width, height: a.work.height, labels: a.labels, count: a.count, background: a.background },
-      { width: b.work.width, height: b.work.height, labels: b.labels, count: b.count, background: b.background },
+      {
+        width: a.work.width,
+        height: a.work.height,
+        labels: a.labels,
+        count: a.count,
+        background: a.background,
+      },
+      {
+        width: b.work.width,
+        height: b.work.height,
+        labels: b.labels,
+        count: b.count,
+        background: b.background,
+      },
       o.tokens,
       o.regionMatcher,
     );
@@ -370,8 +392,8 @@ export function matchPair(
       : membershipFromPixels(s.labels, s.count, s.layout);
   const mA = memb(a), mB = memb(b);
   timings.vote = lap();
-  const simAB = regionSimilarity(block(S, n, "ab"), n, mA, mB);
-  const simBA = regionSimilarity(block(S, n, "ba"), n, mB, mA);
+  const simAB = regionSimilarity(block(S!, n, "ab"), n, mA, mB);
+  const simBA = regionSimilarity(block(S!, n, "ba"), n, mB, mA);
   timings.similarity = lap();
   const skipA = o.matchBackground ? undefined : a.background,
     skipB = o.matchBackground ? undefined : b.background;

@@ -18,7 +18,10 @@ Deno.test("region matcher: with exact tokens it colours nearly every toy region 
   // The paper's matcher on the same similarities and regions does worse on regions (small parts lost).
   const paper = colorizePair(a.color, a.line, b.line, sim, { match: { matcher: "paper", regions: "lines" } });
   const sp = colorizationScores(paper.fills, b.color, b.line);
-  assert(s.region.accuracy >= sp.region.accuracy, `region ${s.region.accuracy} vs paper ${sp.region.accuracy}`);
+  assert(
+    s.region.accuracy >= sp.region.accuracy,
+    `region ${s.region.accuracy} vs paper ${sp.region.accuracy}`,
+  );
   // Stages are timed.
   for (const k of ["descriptors", "sinkhorn", "alignment"]) assert(region.match.timings.matcher[k] >= 0, k);
 });
@@ -33,7 +36,9 @@ Deno.test("region matcher: a target region split in two (occlusion) takes the sa
   }
   // Tokens: the left half of each image e_0, the right half e_1 (grid 4 over 64 px).
   const n = 16, dim = 2, tokens = new Float32Array(2 * n * dim);
-  for (let k = 0; k < 2; k++) for (let t = 0; t < n; t++) tokens[(k * n + t) * dim + ((t % 4) < 2 ? 0 : 1)] = 1;
+  for (let k = 0; k < 2; k++) {
+    for (let t = 0; t < n; t++) tokens[(k * n + t) * dim + ((t % 4) < 2 ? 0 : 1)] = 1;
+  }
   const box = { srcWidth: W, srcHeight: H, size: 64, scale: 1, padX: 0, padY: 0 };
   const set = (labels: Int32Array, count: number) => ({
     width: W,

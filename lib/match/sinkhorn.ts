@@ -1,7 +1,7 @@
 /**
  * Optimal-transport assignment with a dustbin (SuperGlue, Sarlin et al. 2020): the m x n score matrix gets one
- * extra row and column whose score is a single learned-or-set value `alpha`; log-domain Sinkhorn iterations then
- * make the exp-scores a transport plan whose rows and columns sum to 1 (the dustbin row/column to n and m), so a
+ * extra row and column whose score is a single learned-or-set value `alpha`; Sinkhorn iterations (scaling form)
+ * then make the exp-scores a transport plan whose rows and columns sum to 1 (the dustbin row/column to n and m), so a
  * region with no good partner sends its mass to the dustbin: "no counterpart" is an answer, not a low score.
  *
  * @module
@@ -21,15 +21,6 @@ export const SINKHORN_DEFAULTS: SinkhornOptions = {
   iterations: 50, // the plan stops changing in the third decimal long before (checked on validation pairs)
 };
 
-function logSumExp(v: Float64Array, n: number): number {
-  let m = -Infinity;
-  for (let i = 0; i < n; i++) if (v[i] > m) m = v[i];
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.exp(v[i] - m);
-  return m + Math.log(s);
-}
-
 /**
  * The transport plan of scores `s` ([m * n] row-major) augmented by the dustbin, as probabilities:
  * [(m + 1) * (n + 1)] row-major, last row/column the dustbins, entry (i, j) = P(i matches j) (each real row and
@@ -41,7 +32,12 @@ function logSumExp(v: Float64Array, n: number): number {
  * P[i * (n + 1) + n]; // probability that row i has no counterpart
  * ```
  */
-export function sinkhorn(s: Float32Array | Float64Array, m: number, n: number, opts: Partial<SinkhornOptions> = {}) {
+export function sinkhorn(
+  s: Float32Array | Float64Array,
+  m: number,
+  n: number,
+  opts: Partial<SinkhornOptions> = {},
+) {
   const o = { ...SINKHORN_DEFAULTS, ...opts };
   if (s.length !== m * n) throw new RangeError(`sinkhorn: ${s.length} scores for ${m} x ${n}`);
   const M = m + 1, N = n + 1;
@@ -51,25 +47,37 @@ export function sinkhorn(s: Float32Array | Float64Array, m: number, n: number, o
     Z[i * N + n] = o.alpha;
   }
   for (let j = 0; j <= n; j++) Z[m * N + j] = o.alpha;
-  const norm = -Math.log(m + n);
-  const logMu = new Float64Array(M).fill(norm), logNu = new Float64Array(N).fill(norm);
-  logMu[m] = Math.log(n) + norm;
-  logNu[n] = Math.log(m) + norm;
-  const u = new Float64Array(M), v = new Float64Array(N);
-  const rowBuf = new Float64Array(N), colBuf = new Float64Array(M);
+  // Scaling form of the log-domain iterations (same fixed point, no exp per step): K = exp(Z - max), then
+  // a = mu / (K b), b = nu / (K^T a). Scores are bounded (cosines and geometry over a temperature), so K stays
+  // within float64 range after the max shift; rows or columns that underflow entirely fall back to the dustbin.
+  let zmax = -Infinity;
+  for (let k = 0; k < Z.length; k++) if (Z[k] > zmax) zmax = Z[k];
+  const K = new Float64Array(M * N);
+  for (let k = 0; k < Z.length; k++) K[k] = Math.exp(Math.max(Z[k] - zmax, -700));
+  const mu = new Float64Array(M).fill(1), nu = new Float64Array(N).fill(1);
+  mu[m] = n;
+  nu[n] = m;
+  const a = new Float64Array(M).fill(1), b = new Float64Array(N).fill(1);
+  const kb = new Float64Array(M), ka = new Float64Array(N);
   for (let it = 0; it < o.iterations; it++) {
     for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) rowBuf[j] = Z[i * N + j] + v[j];
-      u[i] = logMu[i] - logSumExp(rowBuf, N);
+      let s2 = 0;
+      const row = i * N;
+      for (let j = 0; j < N; j++) s2 += K[row + j] * b[j];
+      kb[i] = s2;
+      a[i] = s2 > 0 ? mu[i] / s2 : 0;
     }
-    for (let j = 0; j < N; j++) {
-      for (let i = 0; i < M; i++) colBuf[i] = Z[i * N + j] + u[i];
-      v[j] = logNu[j] - logSumExp(colBuf, M);
+    ka.fill(0);
+    for (let i = 0; i < M; i++) {
+      const ai = a[i], row = i * N;
+      if (ai === 0) continue;
+      for (let j = 0; j < N; j++) ka[j] += K[row + j] * ai;
     }
+    for (let j = 0; j < N; j++) b[j] = ka[j] > 0 ? nu[j] / ka[j] : 0;
   }
   const P = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) P[i * N + j] = Math.exp(Z[i * N + j] + u[i] + v[j] - norm);
+    for (let j = 0; j < N; j++) P[i * N + j] = a[i] * K[i * N + j] * b[j];
   }
   return P;
 }

@@ -50,15 +50,27 @@ export async function probeAdapter(): Promise<AdapterProbe> {
     return { found: false, software: false, description: `requestAdapter failed: ${firstLine(e)}` };
   }
   if (!adapter) {
-    return { found: false, software: false, description: "requestAdapter() returned no adapter (no Vulkan driver?)" };
+    return {
+      found: false,
+      software: false,
+      description: "requestAdapter() returned no adapter (no Vulkan driver?)",
+    };
   }
   const info = (adapter as unknown as { info?: Record<string, unknown> }).info ?? {};
-  const parts = [info.description, info.vendor && `vendor ${info.vendor}`, info.device && `device ${info.device}`]
+  const parts = [
+    info.description,
+    info.vendor && `vendor ${info.vendor}`,
+    info.device && `device ${info.device}`,
+  ]
     .filter((s) => typeof s === "string" && s.length > 0) as string[];
   const description = parts.join(", ") || "unnamed adapter";
   const fallback = info.isFallbackAdapter === true ||
     (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  return { found: true, software: fallback || SOFTWARE_NAMES.test(String(info.description ?? "")), description };
+  return {
+    found: true,
+    software: fallback || SOFTWARE_NAMES.test(String(info.description ?? "")),
+    description,
+  };
 }
 
 /** Whether the user allowed the software adapter ({@link SOFTWARE_ENV}=1). */
@@ -77,7 +89,10 @@ export function softwareAllowed(): boolean {
  *
  * @returns the adapter's description, or null when not switched (auto only)
  */
-export async function tryWebgpu(explicit: boolean, allowSoftware = softwareAllowed()): Promise<string | null> {
+export async function tryWebgpu(
+  explicit: boolean,
+  allowSoftware = softwareAllowed(),
+): Promise<string | null> {
   const a = await probeAdapter();
   if (!a.found) {
     if (!explicit) return null;
@@ -146,12 +161,16 @@ export async function gpuGuard<T>(what: string, f: () => Promise<T>): Promise<T>
   }
   if (invalid) {
     throw new GpuError(
-      `GPU error in ${what} (a buffer above the device's limits?): ${firstLine(invalid.message)}; lower --batch`,
+      `GPU error in ${what} (a buffer above the device's limits?): ${
+        firstLine(invalid.message)
+      }; lower --batch`,
     );
   }
   if (thrown) {
     const m = firstLine(thrown);
-    if (/out of memory|allocation|mapAsync|OperationError|buffer/i.test(m) && !(thrown instanceof UserError)) {
+    if (
+      /out of memory|allocation|mapAsync|OperationError|buffer/i.test(m) && !(thrown instanceof UserError)
+    ) {
       throw new GpuError(`GPU failure in ${what}: ${m}; lower --batch`);
     }
     throw thrown;

@@ -162,3 +162,23 @@ Deno.test("same input, same output; endpoints of a straight stroke and of a clos
   }
   assertEquals(strokeEndpoints(ring, 20, 20).points.length, 0);
 });
+
+Deno.test("a part that leaks into the background through a wide gap is taken back by the coarse pass", () => {
+  // A 80x80 box whose top edge has a 28-px gap between two stroke ends: too wide for the 12-px balls.
+  const w = 140, h = 140, img = newGray(w, h);
+  const ink = (x: number, y: number) => (img.data[y * w + x] = img.data[y * w + x + 1] = 0);
+  for (let x = 30; x <= 110; x++) if (x < 56 || x > 84) ink(x, 30);
+  for (let x = 30; x <= 110; x++) ink(x, 110);
+  for (let y = 30; y <= 110; y++) ink(30, y), ink(109, y);
+  const r = strokeRegions(img);
+  const inside = r.labels[70 * w + 70], outside = r.labels[5 * w + 5];
+  assertNotEquals(inside, outside);
+  assertEquals(r.background[outside], 1);
+  assertEquals(r.background[inside], 0);
+  assertEquals(r.closed[inside], 0);
+  assertEquals(r.component[inside], r.component[outside]);
+  // Without the coarse pass the box is part of the background.
+  const off = strokeRegions(img, { backgroundRadius: 0 });
+  assertEquals(off.labels[70 * w + 70], off.labels[5 * w + 5]);
+  assertEquals(off.background[off.labels[70 * w + 70]], 1);
+});

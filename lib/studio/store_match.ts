@@ -212,7 +212,7 @@ export class MatchStore implements Store {
     }
     const entry = (await statuses(this.root.real)).get(e.rel);
     const sides = [0, 1].map((k): LoadedSide => ({
-      name: k === 0 ? "reference" : "target",
+      name: e.drawings ? path.basename(e.drawings[k]) : k === 0 ? "ref_seg.png" : "tgt_seg.png",
       width: d.maps[k].width,
       height: d.maps[k].height,
       seg: d.maps[k].data,

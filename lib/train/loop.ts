@@ -132,6 +132,8 @@ export interface LogRecord {
   val_ap?: number;
   val_top1?: number;
   val_pairs?: number;
+  /** Validation per generator family, when the validation pairs span more than one (family_val.ts). */
+  val_families?: Record<string, { ap: number; top1: number; pairs: number }>;
   /** True when the step's gradient norm was not finite and the update was skipped. */
   update_skipped?: boolean;
 }
@@ -458,7 +460,13 @@ export async function train(
       let r: LogRecord;
       if (new Set(valItems.map((p) => p.family)).size > 1) {
         const v = await validateByFamily(model, data.caches, valItems);
-        r = { step, val_ap: v.all.ap, val_top1: v.all.top1, val_pairs: v.all.pairs, val_families: v.byFamily };
+        r = {
+          step,
+          val_ap: v.all.ap,
+          val_top1: v.all.top1,
+          val_pairs: v.all.pairs,
+          val_families: v.byFamily,
+        };
       } else {
         const v = await validate(model, data.caches, valItems);
         r = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };

@@ -12,6 +12,8 @@
  * @module
  */
 export * from "./adamw.ts";
+export * from "./augment.ts";
+export * from "./family_val.ts";
 export * from "./checkpoint.ts";
 export * from "./loss.ts";
 export * from "./loop.ts";

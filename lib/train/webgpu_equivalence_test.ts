@@ -71,7 +71,10 @@ async function lossCurve(backend: "webgpu" | "wasm", steps = STEPS, dataSeed = 7
   try {
     for (let s = 0; s < steps; s++) {
       const b = batches[s % batches.length];
-      out.push((await trainStepAsync(model, opt, b, sampleBatch(b.labels, PAIRS, LOSS, rng), 1e-3, 1, LOSS.tau)).loss);
+      out.push(
+        (await trainStepAsync(model, opt, b, sampleBatch(b.labels, PAIRS, LOSS, rng), 1e-3, 1, LOSS.tau))
+          .loss,
+      );
     }
   } finally {
     opt.dispose();
@@ -98,7 +101,9 @@ Deno.test({
     const d = maxRel(gpu, wasm);
     console.log(
       `losses wasm ${wasm.map((x) => x.toFixed(5)).join(" ")}\n` +
-        `losses gpu  ${gpu.map((x) => x.toFixed(5)).join(" ")}\nmax relative difference ${d.toExponential(2)}`,
+        `losses gpu  ${gpu.map((x) => x.toFixed(5)).join(" ")}\nmax relative difference ${
+          d.toExponential(2)
+        }`,
     );
     assert(gpu.every(Number.isFinite), "non-finite loss on webgpu");
     assert(wasm[STEPS - 1] < wasm[0], `loss did not fall: ${wasm[0]} -> ${wasm[STEPS - 1]}`);
@@ -112,7 +117,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "webgpu vs wasm: similarity matrices agree within 1e-4; values and optimizer state read asynchronously",
+  name:
+    "webgpu vs wasm: similarity matrices agree within 1e-4; values and optimizer state read asynchronously",
   ignore: skip,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -144,7 +150,9 @@ Deno.test({
     assert(d <= SIM_TOLERANCE, `similarities differ by ${d}`);
     // Diagonal of a cosine Gram matrix is 1: the comparison is not of two zero arrays.
     assert(Math.abs(g.cos[0] - 1) < 1e-4, `diagonal ${g.cos[0]}`);
-    for (const [n, v] of w.values) assert(g.values.get(n)!.every((x, i) => x === v[i]), `parameter ${n} read back wrong`);
+    for (const [n, v] of w.values) {
+      assert(g.values.get(n)!.every((x, i) => x === v[i]), `parameter ${n} read back wrong`);
+    }
     assert(g.state.step === 0 && [...g.state.m.values()].every((m) => m.every((x) => x === 0)));
     await initBackend({ backend: "wasm", blas: "off", log: null });
   },

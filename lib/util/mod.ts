@@ -6,3 +6,4 @@ export * from "./cli.ts";
 export * from "./progress.ts";
 export * from "./jupyter.ts";
 export * from "./paths.ts";
+export * from "./copy_tree.ts";

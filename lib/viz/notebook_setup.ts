@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import { resolvePairs } from "../data/pairs.ts";
 import { type LoadedModel, loadEvalModel } from "../eval/shipped.ts";
-import { type TestSplit, testSplits, TEST_SPLITS } from "../eval/splits.ts";
+import { TEST_SPLITS, type TestSplit, testSplits } from "../eval/splits.ts";
 import { spreadPairs } from "../eval/subset.ts";
 import { existsSync } from "../util/fs.ts";
 import { captureLiveDisplays } from "../util/jupyter.ts";
@@ -66,7 +66,13 @@ export async function notebookSplits(opts: Partial<NotebookSplitOptions> = {}): 
   if (have && !o.small) {
     const splits = await Promise.all(dirs.map(async (d): Promise<TestSplit> => {
       const all = await resolvePairs(d.root);
-      return { name: d.name, root: d.root, pairs: spreadPairs(all, o.pairs), total: all.length, generated: false };
+      return {
+        name: d.name,
+        root: d.root,
+        pairs: spreadPairs(all, o.pairs),
+        total: all.length,
+        generated: false,
+      };
     }));
     await showText(
       `data: ${splits.map((s) => `${shortPath(s.root)} (${s.pairs.length} of ${s.total} pairs)`).join(", ")}`,
@@ -104,19 +110,25 @@ export async function notebookModel(
   const env = Deno.env.get("MANGAMATCH_WEIGHTS");
   const label = opts.label ?? "model";
   if (env === "none") {
-    if (!opts.quiet) await showText(`${label}: none (MANGAMATCH_WEIGHTS=none): the rows that need it are skipped`);
+    if (!opts.quiet) {
+      await showText(`${label}: none (MANGAMATCH_WEIGHTS=none): the rows that need it are skipped`);
+    }
     return null;
   }
   const dir = fromRepo(env ?? weights);
   if (!existsSync(path.join(dir, "model.json"))) {
     if (!opts.quiet) {
-      await showText(`${label}: none (${shortPath(dir)} holds no model.json): the rows that need it are skipped`);
+      await showText(
+        `${label}: none (${shortPath(dir)} holds no model.json): the rows that need it are skipped`,
+      );
     }
     return null;
   }
   const lines: string[] = [];
   // The backend line once per kernel: later models run on the same backend.
-  const loaded = await loadEvalModel(dir, "auto", { log: opts.quiet || backendShown ? null : (l) => lines.push(l) });
+  const loaded = await loadEvalModel(dir, "auto", {
+    log: opts.quiet || backendShown ? null : (l) => lines.push(l),
+  });
   backendShown ||= lines.length > 0;
   const c = loaded.model.config;
   if (!opts.quiet) {

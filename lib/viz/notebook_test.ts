@@ -38,8 +38,14 @@ Deno.test("shortPath and scrubPaths: repository-relative, <tmp>, or the last two
     scrubPaths("cblas_sgemm from /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0, Haswell"),
     "cblas_sgemm from .../openblas-pthread/libopenblas.so.0, Haswell",
   );
-  assertEquals(scrubPaths(`data: ${REPO_ROOT}/data/test-hand (300 pairs)`), "data: data/test-hand (300 pairs)");
-  assertEquals(scrubPaths("share per bin of log10(area / frame area), P/R 0.5"), "share per bin of log10(area / frame area), P/R 0.5");
+  assertEquals(
+    scrubPaths(`data: ${REPO_ROOT}/data/test-hand (300 pairs)`),
+    "data: data/test-hand (300 pairs)",
+  );
+  assertEquals(
+    scrubPaths("share per bin of log10(area / frame area), P/R 0.5"),
+    "share per bin of log10(area / frame area), P/R 0.5",
+  );
   assertEquals(fromRepo("data/x"), path.join(REPO_ROOT, "data/x"));
   assertEquals(fromRepo("/abs/x"), "/abs/x");
 });

@@ -281,9 +281,11 @@ export async function renderSvg(fig: Figure): Promise<string> {
         parts.push(
           catAngle === 0
             ? `<text x="${x}" y="${y}" font-size="11" text-anchor="middle">${esc(c)}</text>`
-            : `<text x="${x + 4}" y="${top + ph + 10}" font-size="11" text-anchor="end" transform="rotate(-${catAngle} ${
-              x + 4
-            } ${top + ph + 10})">${esc(c)}</text>`,
+            : `<text x="${x + 4}" y="${
+              top + ph + 10
+            }" font-size="11" text-anchor="end" transform="rotate(-${catAngle} ${x + 4} ${top + ph + 10})">${
+              esc(c)
+            }</text>`,
         );
       });
     } else {

@@ -132,11 +132,17 @@ if (shippedLog.length === 0) {
   await showPlot(lineFigure([{ name: "loss (mean of 100 steps)", ...mean }], {
     title: "small-v1: training loss",
     xTitle: "step",
+    yTitle: "sampled contrastive loss",
   }));
   await showPlot(lineFigure([
     { name: "val cross AP", x: v.map((r) => r.step), y: v.map((r) => r.val_ap!) },
     { name: "val cross top-1", x: v.map((r) => r.step), y: v.map((r) => r.val_top1!) },
-  ], { title: "small-v1: validation on held-out characters", xTitle: "step", yRange: [0, 1] }));
+  ], {
+    title: "small-v1: validation on held-out characters",
+    xTitle: "step",
+    yTitle: "fraction (AP, top-1 accuracy)",
+    yRange: [0, 1],
+  }));
 }
 
 // %% [markdown]
@@ -165,7 +171,7 @@ const draw = () =>
     ...(vals.length
       ? [{ name: "val cross AP x 10", x: vals.map((r) => r.step), y: vals.map((r) => 10 * r.val_ap!) }]
       : []),
-  ], { title: "training loss (and validation AP x 10)", xTitle: "step" }));
+  ], { title: "training loss (and validation AP x 10)", xTitle: "step", yTitle: "loss; AP x 10" }));
 const summary = await train(
   {
     data,

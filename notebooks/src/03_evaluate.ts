@@ -39,7 +39,7 @@ const WEIGHTS = "experiments/small-v1"; // the model: model.json + weights.bin
 const PAIRS = 0; // pairs per split, spread over it; 0: all (300 each)
 const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
 const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
-const REGIONS = "hybrid" as RegionMode; // region mode of the second "ours" row: patches (the paper) | lines | hybrid
+const REGIONS = "hybrid" as RegionMode; // 2nd "ours" row: patches (paper) | lines | hybrid | strokes
 
 import {
   type EvalMetrics,

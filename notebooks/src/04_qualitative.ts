@@ -26,7 +26,7 @@ const WEIGHTS = "experiments/small-v1"; // the model: model.json + weights.bin
 const PICKS = [0, 120, 240]; // which pairs of each split are pictured (indices, taken modulo the split's size)
 const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
 const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
-const REGIONS = "hybrid" as RegionMode; // region mode of the second "ours": patches (the paper) | lines | hybrid
+const REGIONS = "hybrid" as RegionMode; // 2nd "ours": patches (paper) | lines | hybrid | strokes
 
 import * as path from "node:path";
 import {

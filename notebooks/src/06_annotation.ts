@@ -54,6 +54,7 @@ import {
   showPlot,
   showTable,
   showText,
+  withSummary,
 } from "../lib/mod.ts";
 const {
   annotateDataset,
@@ -120,11 +121,15 @@ const examples: Record<
 > = {};
 for (const style of Object.keys(roots)) {
   examples[style] = [];
-  results[style] = await annotationQuality(roots[style], {
-    onPair: (q, ann, exact) => {
-      if (examples[style].length < 2) examples[style].push({ ann, exact, q });
-    },
-  });
+  results[style] = await withSummary(
+    () =>
+      annotationQuality(roots[style], {
+        onPair: (q, ann, exact) => {
+          if (examples[style].length < 2) examples[style].push({ ann, exact, q });
+        },
+      }),
+    (r, sec) => `annotation quality, ${style}: ${r.summary.pairs} pairs in ${sec.toFixed(1)} s`,
+  );
 }
 const pct = (v: number) => (100 * v).toFixed(1);
 await showTable({

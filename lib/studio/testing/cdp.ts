@@ -123,7 +123,7 @@ export class CdpPage {
   }
 
   /** Polls `expression` until it is truthy. */
-  async until(expression: string, timeoutMs = 20000): Promise<void> {
+  async until(expression: string, timeoutMs = 60000): Promise<void> {
     const t0 = Date.now();
     while (!(await this.eval(expression))) {
       if (Date.now() - t0 > timeoutMs) {
@@ -259,7 +259,7 @@ export class Chromium {
     }).spawn();
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
-    const deadline = Date.now() + 30000;
+    const deadline = Date.now() + 60000;
     let endpoint = "";
     while (!endpoint) {
       const r = await Promise.race([
