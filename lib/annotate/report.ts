@@ -133,7 +133,7 @@ export function scorePair(
 }
 
 /** Least exact-region size of the `large` scores: 55% of a 16x16 patch. */
-export const MIN_REGION_PIXELS = Math.ceil(0.55 * 256);
+export const MIN_REGION_PIXELS: number = Math.ceil(0.55 * 256);
 
 type ValidMask = { valid: Uint8Array; count: number };
 

@@ -92,6 +92,26 @@ async function main(args: string[]): Promise<void> {
   const wallMs = performance.now() - w0;
   const x = tf.tensor2d(patches, [2 * batch * N, P]);
   const sample = sampleBatch(labels, batch, LOSS_DEFAULTS, rng);
+  // Wall time by phase (works without timestamp queries): forward to the loss; forward + backward to the
+  // gradient norm; the rest of a step is clipping and AdamW.
+  const phase = async (f: () => tf.Tensor) => {
+    await tf.tidy(f).data(); // warm
+    const t0 = performance.now();
+    const t = tf.tidy(f);
+    await t.data();
+    t.dispose();
+    return performance.now() - t0;
+  };
+  const fwdMs = await phase(() =>
+    contrastiveLoss(model.features(x, 2 * batch), sample, batch, LOSS_DEFAULTS.tau)
+  );
+  const fwdBwdMs = await phase(() => {
+    const { value, grads } = tf.variableGrads(
+      () => contrastiveLoss(model.features(x, 2 * batch), sample, batch, LOSS_DEFAULTS.tau),
+      model.variables(),
+    );
+    return tf.add(value, globalNormSquared(new Map(Object.entries(grads))));
+  });
   const timing = await tf.time(() => {
     const { value, grads } = tf.variableGrads(
       () => contrastiveLoss(model.features(x, 2 * batch), sample, batch, LOSS_DEFAULTS.tau),
@@ -103,7 +123,8 @@ async function main(args: string[]): Promise<void> {
   });
   x.dispose();
   // tfjs-webgpu's getExtraProfileInfo gives "Program: ms, Program: ms, ..." (one entry per dispatch).
-  const infoText = (timing as unknown as { getExtraProfileInfo?: () => string }).getExtraProfileInfo?.() ?? "";
+  const infoText = (timing as unknown as { getExtraProfileInfo?: () => string }).getExtraProfileInfo?.() ??
+    "";
   const extra = parseProfileInfo(infoText);
   const programs = byProgram(extra);
   const gpuMs = programs.reduce((s, p) => s + p.ms, 0);
@@ -116,6 +137,8 @@ async function main(args: string[]): Promise<void> {
     backend_line: info.line,
     timestamps: extra.length > 0 && gpuMs > 0,
     step_wall_ms: +wallMs.toFixed(1),
+    forward_wall_ms: +fwdMs.toFixed(1),
+    forward_backward_wall_ms: +fwdBwdMs.toFixed(1),
     fwd_bwd_wall_ms: +timing.wallMs.toFixed(1),
     fwd_bwd_gpu_ms: +gpuMs.toFixed(1),
     dispatches: extra.length,

@@ -85,7 +85,14 @@ export function parseFamilies(text: string): Family[] {
   return out;
 }
 
-/** The scene mapped by `m` (contours and strokes, stroke widths scaled). */
+/**
+ * The scene mapped by `m` (contours and strokes, stroke widths scaled), its depths raised by `depthOffset`.
+ *
+ * @example
+ * ```ts
+ * const zoomed = transformScene(scene, chain(translate(256, 256), scale(2), translate(-cx, -cy)));
+ * ```
+ */
 export function transformScene(s: FrameScene, m: Affine, depthOffset = 0): FrameScene {
   const k = mapScale(m);
   return {

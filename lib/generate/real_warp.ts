@@ -134,7 +134,14 @@ export function warpRegions(r: ColourRegions, field: WarpField): ColourRegions {
   return { parts, colors: r.colors, ink, inkRgb };
 }
 
-/** Line art as PBC stores it, with coloured lines kept: ink opaque in its colour, paper transparent white. */
+/**
+ * Line art as PBC stores it, with coloured lines kept: ink opaque in its colour, paper transparent white.
+ *
+ * @example
+ * ```ts
+ * const rgba = inkToRgba(r.ink, r.inkRgb, 1600, 1600); // blue shading lines stay blue
+ * ```
+ */
 export function inkToRgba(ink: Uint8Array, inkRgb: Int32Array, width: number, height: number): RgbaImage {
   const data = new Uint8Array(width * height * 4);
   for (let i = 0; i < ink.length; i++) {

@@ -99,7 +99,14 @@ export function parseStyles(text: string): StyleChoice {
   });
 }
 
-/** The text of a style (`hand-drawn+pencil`). */
+/**
+ * The text of a style.
+ *
+ * @example
+ * ```ts
+ * styleName({ base: "hand-drawn", mods: ["pencil"] }); // "hand-drawn+pencil"
+ * ```
+ */
 export function styleName(s: StyleSpec): string {
   return [s.base, ...s.mods].join("+");
 }
@@ -211,7 +218,15 @@ function pickRegions(labels: LabelInfo[], parts: LabelMap, rng: Rng, k: number, 
   return rng.shuffle(pool.slice()).slice(0, k);
 }
 
-/** 8x8 DCT quantisation of a grey image (the JPEG artefacts of a given quality, 1-100). */
+/**
+ * 8x8 DCT quantisation of a grey image with the JPEG luminance table scaled to `quality` (1-100): the blocking
+ * and ringing of a JPEG of that quality, without the file.
+ *
+ * @example
+ * ```ts
+ * const noisy = jpegArtefacts(line, 50);
+ * ```
+ */
 export function jpegArtefacts(img: GrayImage, quality: number): GrayImage {
   const Q = [
     16,

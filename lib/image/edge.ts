@@ -18,7 +18,7 @@ import {
   scratchFloat32 as scratchF32,
   scratchFloat64 as scratchF64,
   scratchInt32 as scratchI32,
-} from "../regions/scratch.ts";
+} from "../util/scratch.ts";
 
 /** Options of {@link edgeMap}. */
 export interface EdgeOptions {

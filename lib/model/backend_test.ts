@@ -14,9 +14,13 @@ Deno.test("initBackend: cpu runs the tf flavour, wasm the fast one; one line say
   assert(lines[1].startsWith("backend: wasm") && lines[1].includes("kernels: fast"), lines[1]);
 });
 
-Deno.test("initBackend auto: tfjs-node only when present in node_modules, else wasm", async () => {
+Deno.test("initBackend auto: a hardware WebGPU adapter, else tfjs-node only when present, else wasm", async () => {
+  const { probeAdapter } = await import("./webgpu.ts");
+  const gpu = await probeAdapter();
   const info = await initBackend({ backend: "auto", blas: "off", log: null });
-  if (installedTfjsNode().length === 0) assertEquals(info.backend, "wasm");
+  // Never the software adapter (llvmpipe), even when it is the only one.
+  if (gpu.found && !gpu.software) assertEquals(info.backend, "webgpu");
+  else if (installedTfjsNode().length === 0) assertEquals(info.backend, "wasm");
   else assertEquals(info.backend, "tensorflow");
   assertEquals(installedTfjsNode("/nonexistent"), []);
 });

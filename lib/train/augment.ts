@@ -56,7 +56,7 @@ export const AUGMENT_DEFAULTS: Readonly<AugmentOptions> = {
   thickenProb: 0.2, // bold-pen frames
   thinProb: 0.2, // light, thin lines
   gapProb: 0.3, // open contours beyond the hand-drawn style's own gaps
-  gaps: [2, 8],
+  gaps: [2, 8], // a few breaks per image, as quick inking and scans leave
   gapRadius: [1.5, 3.5], // gaps of 3-7 px at 256 (6-14 px of a 512 frame)
   minFraction: 0.55, // the paper's rule (lib/data/patch_gt.ts)
 };

@@ -4,6 +4,7 @@ import { IGNORE } from "../data/patch_gt.ts";
 import { loadPixelLabels } from "../data/pixel_labels.ts";
 import { Rng } from "../util/rng.ts";
 import { AUGMENT_DEFAULTS, augmentImage, cellPatchLabels } from "./augment.ts";
+import { augmentCost } from "./augment_cost.ts";
 import { writeToyDataset } from "./fixture.ts";
 
 const S = 64, G = 8, side = S / 2;
@@ -118,4 +119,10 @@ Deno.test("pixel labels of a cached dataset agree with its patch labels on most 
   assertEquals(conflict, 0);
   assert(total > 0 && agree / total > 0.8, `half-resolution labels agree on ${agree}/${total} patches`);
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("augmentCost: times the augmentation of synthetic images", () => {
+  const r = augmentCost({ inputSize: 64, patch: 8, images: 3 });
+  assertEquals(r.images, 3);
+  assert(Number.isFinite(r.msPerImage) && r.msPerImage >= 0);
 });

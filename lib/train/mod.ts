@@ -13,6 +13,7 @@
  */
 export * from "./adamw.ts";
 export * from "./augment.ts";
+export * from "./augment_cost.ts";
 export * from "./family_val.ts";
 export * from "./checkpoint.ts";
 export * from "./loss.ts";
