@@ -15,7 +15,7 @@
 import * as path from "node:path";
 import { type ModelConfig, patchDim } from "../model/config.ts";
 import { patchify } from "../model/model.ts";
-import type { Batch } from "../train/step.ts";
+import type { Batch } from "../model/batch.ts";
 import { UserError } from "../util/errors.ts";
 import { Rng } from "../util/rng.ts";
 import { type CacheOptions, type FrameCache, loadCache } from "./cache.ts";

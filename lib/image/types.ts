@@ -12,6 +12,9 @@ export interface GrayImage {
   data: Uint8Array; // [H*W]
 }
 
+/** An RGB triple, 0-255 (a region's colour, a palette entry). */
+export type Rgb = [number, number, number];
+
 /** 8-bit RGB image, interleaved. */
 export interface RgbImage {
   width: number;

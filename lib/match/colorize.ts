@@ -9,8 +9,7 @@
  *
  * @module
  */
-import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
-import type { Rgb } from "../viz/color.ts";
+import type { GrayImage, LabelMap, Rgb, RgbImage } from "../image/types.ts";
 
 /** Options of {@link dominantColors}. */
 export interface DominantColorOptions {

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import type { GrayImage, RgbImage } from "../image/types.ts";
+import type { GrayImage, Rgb, RgbImage } from "../image/types.ts";
 import type { PairSimilarity } from "../model/similarity.ts";
 import { COLOR_REGION_DEFAULTS, colorRegions } from "../regions/color_regions.ts";
-import type { Rgb } from "../viz/color.ts";
 import { colorize, dominantColors } from "./colorize.ts";
 import { type ColorizationAccuracy, colorizationAccuracy } from "./colorize_metrics.ts";
 import { bestPartners } from "./matching.ts";

@@ -31,7 +31,7 @@ import {
   segment,
   type Segmentation,
 } from "../regions/segment.ts";
-import { scratchUint8 } from "../regions/scratch.ts";
+import { scratchUint8 } from "../util/scratch.ts";
 import { upscaleLabels } from "../regions/upscale.ts";
 import { type Membership, membershipFromPixels, membershipFromVote, patchVote } from "../regions/vote.ts";
 import { UserError } from "../util/errors.ts";

@@ -1,2 +1,2 @@
-/** The scratch buffers moved to `lib/util/scratch.ts` (the edge map in `image/` borrows too); kept for `./scratch.ts` imports. @module */
+/** Re-export of `lib/util/scratch.ts` (moved there: `image/` borrows too), for the `./scratch.ts` imports. @module */
 export * from "../util/scratch.ts";

@@ -23,7 +23,7 @@
  */
 import { edgeMap, type EdgeOptions } from "../image/edge.ts";
 import type { GrayImage } from "../image/types.ts";
-import { regionSimilarity } from "../match/region_similarity.ts";
+import { regionSimilarity } from "./region_similarity.ts";
 import { adjacencyOf, borderPairs, PairTable } from "./adjacency.ts";
 import {
   BACKGROUND_DEFAULTS,

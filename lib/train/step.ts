@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { Batch } from "../model/batch.ts";
 import { patchDim, tokensOf } from "../model/config.ts";
 import type { PatchSimilarityModel } from "../model/model.ts";
 import type { AdamW } from "./adamw.ts";
@@ -11,15 +12,7 @@ import { clipGlobalNorm, globalNormSquared, scaleToNorm } from "./adamw.ts";
 import { gpuGuard } from "../model/webgpu.ts";
 import { contrastiveLoss, type LossSample } from "./loss.ts";
 
-/** One batch of interleaved pairs, ready for the model. */
-export interface Batch {
-  /** Pairs in the batch. */
-  pairs: number;
-  /** Patch vectors [2 * pairs * N, P] (images a0, b0, a1, b1, ...). */
-  patches: Float32Array;
-  /** Patch labels [pairs * 2N] (pair p: a's N labels, then b's). */
-  labels: Int32Array;
-}
+export type { Batch } from "../model/batch.ts";
 
 /** What a step reports. */
 export interface StepResult {

@@ -19,32 +19,34 @@ import { fileURLToPath } from "node:url";
 export const LIB_DIR: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * The folder order the one-way flow allows: a folder may import from its own rank and below, never above
- * (README: image -> patches -> similarities -> regions -> matches -> metrics and pictures; the command line and
- * the studio at the top). Folders on one rank must not import each other both ways (the cycle test catches it).
+ * The folder order the one-way flow allows: a folder may import from lower ranks, never from a higher one (README:
+ * image -> patches -> similarities -> regions -> matches -> metrics and pictures). Derived from the code, not
+ * imposed on it: `model/` sits below `data/` because batches are built in the model's patch layout, and the two
+ * workflows that use metrics and pictures (training's validation and plots, annotation's report) sit above them.
+ * Folders on one rank must not import each other (the cycle test would catch both directions anyway).
  */
 export const FOLDER_RANKS: readonly (readonly string[])[] = [
-  ["util", "testing"], // plumbing: no project imports except each other's files
-  ["image"], // decoding, resizing, label maps, edge map
-  ["model"], // config, ViT + Multiplex Transformer, ops, weights
-  ["native"], // OpenBLAS kernels registered on the model's backend
-  ["data"], // dataset layout, patch ground truth, batches for the model
+  ["util", "testing"], // plumbing: seeded randomness, files, CLI parsing, scratch buffers, union-find, asserts
+  ["image"], // decoding, resizing, label maps, the edge map: pixels in
+  ["native"], // OpenBLAS sgemm through FFI; knows tfjs's wasm memory, not the model
+  ["model"], // config, backends, ViT + Multiplex Transformer, ops, weights: patches -> similarities
+  ["data"], // dataset layout, patch ground truth, model batches
   ["generate"], // procedural training data, written in data's layout
-  ["train"], // loss, optimiser, loop
-  ["regions"], // post-processing: regions from edges and similarities
-  ["annotate", "match"], // pseudo labels from colours; region matching and colourisation
+  ["regions"], // post-processing: similarities + edges -> regions
+  ["match"], // regions -> matches, colourisation
   ["eval"], // metrics, tables, ablations
-  ["viz"], // pictures and figures
+  ["viz"], // pictures and figures (of regions, matches, metrics)
+  ["train", "annotate"], // workflows: training (validation metrics, plots), pseudo labels (quality report)
   ["bench"], // timing harnesses over everything above
   ["studio"], // the interactive page
   ["cli"], // one file per task: parses arguments and prints
 ];
 
 /**
- * Blanks comments and template-literal text (keeping `${...}` code), leaving string and regex literals, so that
- * only real code is searched for imports. Line breaks are kept.
+ * Blanks comments, regex literals and template-literal text (keeping `${...}` code), so that only real code is
+ * searched for imports; with `blankStrings` the insides of quoted strings too. Positions and line breaks are kept.
  */
-export function stripComments(src: string): string {
+export function stripComments(src: string, blankStrings = false): string {
   const out: string[] = [];
   const n = src.length;
   // Stack of template-literal brace depths: a `}` at depth 0 of the top entry resumes that template's text.
@@ -93,14 +95,18 @@ export function stripComments(src: string): string {
     } else if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < n && src[j] !== c && src[j] !== "\n") j += src[j] === "\\" ? 2 : 1;
-      out.push(src.slice(i, j + 1));
+      out.push(blankStrings ? c + blank(src.slice(i + 1, j)) + src.slice(j, j + 1) : src.slice(i, j + 1));
       i = j + 1;
       lastSig = c;
     } else if (c === "`") {
       out.push("`");
       i++;
       readTemplateText();
-    } else if (c === "/" && (lastSig === "" || "(,=:[!&|?{};+-*%<>~^".includes(lastSig) || /\b(return|typeof|case|of|in)\s*$/.test(src.slice(Math.max(0, i - 8), i)))) {
+    } else if (
+      c === "/" &&
+      (lastSig === "" || "(,=:[!&|?{};+-*%<>~^".includes(lastSig) ||
+        /\b(return|typeof|case|of|in)\s*$/.test(src.slice(Math.max(0, i - 8), i)))
+    ) {
       // A regex literal: skip to its closing slash (outside a character class), then its flags.
       let j = i + 1, cls = false;
       while (j < n && src[j] !== "\n") {
@@ -167,25 +173,28 @@ export interface ImportRef {
  */
 export function importsOf(src: string): ImportRef[] {
   const code = stripComments(src);
+  // The same text with string contents blanked: a match whose keyword is blank there sat inside a string.
+  const bare = stripComments(src, true);
   const refs: ImportRef[] = [];
   const lineAt = (pos: number) => code.slice(0, pos).split("\n").length;
-  const push = (spec: string, kind: ImportRef["kind"], typeOnly: boolean, pos: number) => {
-    if (spec.startsWith("./") || spec.startsWith("../")) refs.push({ specifier: spec, kind, typeOnly, line: lineAt(pos) });
+  const push = (spec: string, kind: ImportRef["kind"], typeOnly: boolean, pos: number, at: number) => {
+    if (bare[at] === " " || !(spec.startsWith("./") || spec.startsWith("../"))) return;
+    refs.push({ specifier: spec, kind, typeOnly, line: lineAt(pos) });
   };
   // import ... from "x" / export ... from "x" (the clause may span lines; it never holds a quote or a semicolon)
   const fromRe = /(?:^|[^\w$.])(import|export)(\s+type)?\s+([^;"'`()]*?)\s*from\s*(["'])([^"'\n]+)\4/g;
   for (const m of code.matchAll(fromRe)) {
     const clause = m[3].trim();
     const typeOnly = !!m[2] || /^\{\s*(type\s+[\w$]+(\s+as\s+[\w$]+)?\s*,?\s*)+\}$/.test(clause);
-    push(m[5], "static", typeOnly, m.index! + m[0].lastIndexOf(m[5]));
+    push(m[5], "static", typeOnly, m.index! + m[0].lastIndexOf(m[5]), m.index! + m[0].indexOf(m[1]));
   }
   // import "x" (side effects only)
   for (const m of code.matchAll(/(?:^|[^\w$.])import\s*(["'])([^"'\n]+)\1/g)) {
-    push(m[2], "static", false, m.index! + m[0].lastIndexOf(m[2]));
+    push(m[2], "static", false, m.index! + m[0].lastIndexOf(m[2]), m.index! + m[0].indexOf("import"));
   }
   // import("x")
   for (const m of code.matchAll(/(?:^|[^\w$.])import\s*\(\s*(["'])([^"'\n]+)\1\s*[,)]/g)) {
-    push(m[2], "dynamic", false, m.index! + m[0].lastIndexOf(m[2]));
+    push(m[2], "dynamic", false, m.index! + m[0].lastIndexOf(m[2]), m.index! + m[0].indexOf("import"));
   }
   return refs.sort((a, b) => a.line - b.line);
 }
@@ -352,13 +361,15 @@ if (import.meta.main) {
   if (Deno.args.includes("--mermaid")) {
     console.log("flowchart BT");
     for (const a of folders) {
-      for (const [b, es] of [...(g.get(a) ?? new Map())].sort()) console.log(`  ${a} --> ${b}`);
+      for (const b of [...(g.get(a)?.keys() ?? [])].sort()) console.log(`  ${a} --> ${b}`);
     }
   } else {
     for (const a of folders) {
       const m = g.get(a);
       if (!m) continue;
-      const deps = [...m].sort((x, y) => folderRank(x[0]) - folderRank(y[0])).map(([b, es]) => `${b}(${es.length})`);
+      const deps = [...m].sort((x, y) => folderRank(x[0]) - folderRank(y[0])).map(([b, es]) =>
+        `${b}(${es.length})`
+      );
       rows.push(`${a.padEnd(9)} -> ${deps.join(" ")}`);
     }
     console.log(rows.join("\n"));

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import type { LabelMap, RgbImage } from "../image/types.ts";
+import type { LabelMap, Rgb, RgbImage } from "../image/types.ts";
 
-/** An RGB triple, 0-255. */
-export type Rgb = [number, number, number];
+export type { Rgb } from "../image/types.ts";
 
 function hslToRgb(h: number, s: number, l: number): Rgb {
   const a = s * Math.min(l, 1 - l);
