@@ -30,7 +30,7 @@ import { framePaths, loadFrame } from "../data/pbc.ts";
 import { readRgb } from "../image/io.ts";
 import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
 import { floodFillBaseline } from "../match/baseline_floodfill.ts";
-import { connectedComponents } from "../regions/relabel.ts";
+import { connectedComponents } from "../util/relabel.ts";
 import { colorize, dominantColors } from "../match/colorize.ts";
 import { colorizationScores, colorizePair, type ColorizePairResult } from "../match/colorize_pair.ts";
 import { type GroundTruthFrame, oracleSimilarity } from "../match/oracle.ts";

@@ -12,7 +12,7 @@
  */
 import { BACKGROUND_ID, BACKGROUND_LABEL, LINE_ID } from "../data/pbc.ts";
 import type { LabelMap } from "../image/types.ts";
-import { UnionFind } from "../regions/union_find.ts";
+import { UnionFind } from "../util/union_find.ts";
 
 /** Whether segment `id` is a ground-truth region (labelOfSeg null: every id >= 2 is). */
 export function isRegionSegment(id: number, labelOfSeg: Map<number, number> | null): boolean {

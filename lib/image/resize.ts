@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { GrayImage, LabelMap, RgbImage } from "./types.ts";
+import type { GrayImage, LabelMap } from "./types.ts";
 
 /** Source index ranges [start[i], end[i]) covered by each of `outN` output cells over `inN` input cells. */
 function footprints(inN: number, outN: number): { start: Int32Array; end: Int32Array } {
@@ -98,23 +98,6 @@ export function resizeLabelsNearest(map: LabelMap, width: number, height: number
   for (let y = 0; y < height; y++) {
     const row = Math.min(map.height - 1, Math.floor((y + 0.5) * sy)) * map.width;
     for (let x = 0; x < width; x++) out[y * width + x] = map.data[row + xs[x]];
-  }
-  return { width, height, data: out };
-}
-
-/** Nearest-neighbour resize of an RGB image (colour frames at another resolution, keeping flat colours). */
-export function resizeRgbNearest(img: RgbImage, width: number, height: number): RgbImage {
-  const out = new Uint8Array(width * height * 3);
-  const sx = img.width / width, sy = img.height / height;
-  for (let y = 0; y < height; y++) {
-    const sy0 = Math.min(img.height - 1, Math.floor((y + 0.5) * sy));
-    for (let x = 0; x < width; x++) {
-      const s = (sy0 * img.width + Math.min(img.width - 1, Math.floor((x + 0.5) * sx))) * 3;
-      const o = (y * width + x) * 3;
-      out[o] = img.data[s];
-      out[o + 1] = img.data[s + 1];
-      out[o + 2] = img.data[s + 2];
-    }
   }
   return { width, height, data: out };
 }

@@ -47,8 +47,3 @@ export interface FloatMap {
 export function newGray(width: number, height: number, fill = 255): GrayImage {
   return { width, height, data: new Uint8Array(width * height).fill(fill) };
 }
-
-/** A new label map filled with `fill`. */
-export function newLabelMap(width: number, height: number, fill = 0): LabelMap {
-  return { width, height, data: new Int32Array(width * height).fill(fill) };
-}

@@ -22,7 +22,7 @@
  * @module
  */
 import type { GrayImage, LabelMap } from "../image/types.ts";
-import { connectedComponents } from "../regions/relabel.ts";
+import { connectedComponents } from "../util/relabel.ts";
 
 /** Options of the baseline. */
 export interface FloodFillOptions {

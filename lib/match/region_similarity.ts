@@ -1,2 +1,2 @@
-/** Re-export of `lib/regions/region_similarity.ts` (moved there: the hybrid segmentation uses it too). @module */
+/** Re-export of `lib/regions/region_similarity.ts` (moved there: segmentation uses it). @module */
 export * from "../regions/region_similarity.ts";

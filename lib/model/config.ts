@@ -149,18 +149,3 @@ export function validateConfig(c: ModelConfig, file?: string): ModelConfig {
   if (typeof c.finalNorm !== "boolean") fail(`finalNorm must be a boolean`);
   return c;
 }
-
-/** The fields that fix the weights' shapes (two configs with equal keys can share weights). */
-export function shapeKey(c: ModelConfig): string {
-  return JSON.stringify([
-    c.patch,
-    c.channels,
-    c.dim,
-    c.heads,
-    c.vitLayers,
-    c.mtLayers,
-    c.mlpRatio,
-    c.finalNorm,
-    gridOf(c),
-  ]);
-}

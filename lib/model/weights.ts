@@ -12,7 +12,7 @@
 import * as path from "node:path";
 import { UserError } from "../util/errors.ts";
 import { atomicWrite, atomicWriteJson, exists, readJson } from "../util/fs.ts";
-import { gridOf, type ModelConfig, validateConfig } from "./config.ts";
+import { type ModelConfig, validateConfig } from "./config.ts";
 import { paramShapes } from "./model.ts";
 import { readSafetensors, SAFETENSORS_FILE } from "./safetensors.ts";
 
@@ -226,9 +226,4 @@ function checkExpected(config: ModelConfig, expect: Partial<ModelConfig> | undef
       );
     }
   }
-}
-
-/** The grid a weights set was trained at (for position-embedding resizing). */
-export function weightsGrid(config: ModelConfig): number {
-  return gridOf(config);
 }

@@ -1,2 +1,2 @@
-/** Re-export of `lib/util/scratch.ts` (moved there: `image/` borrows too), for the `./scratch.ts` imports. @module */
+/** Re-export of `lib/util/scratch.ts` (moved there: `image/` borrows too). @module */
 export * from "../util/scratch.ts";

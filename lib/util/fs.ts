@@ -56,22 +56,6 @@ export async function atomicWrite(p: string, data: Uint8Array | string): Promise
   }
 }
 
-/** Synchronous {@link atomicWrite}. */
-export function atomicWriteSync(p: string, data: Uint8Array | string): void {
-  Deno.mkdirSync(path.dirname(p), { recursive: true });
-  const tmp = tempSibling(p);
-  try {
-    if (typeof data === "string") Deno.writeTextFileSync(tmp, data);
-    else Deno.writeFileSync(tmp, data);
-    Deno.renameSync(tmp, p);
-  } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch { /* already gone */ }
-    throw e;
-  }
-}
-
 /** Writes pretty JSON atomically. */
 export function atomicWriteJson(p: string, value: unknown): Promise<void> {
   return atomicWrite(p, JSON.stringify(value, null, 2) + "\n");

@@ -85,13 +85,6 @@ export function scratchUint8(name: string, n: number, fill?: number): Uint8Array
   return a;
 }
 
-/** An Int8Array borrowed under `name` (see {@link scratchInt32}). */
-export function scratchInt8(name: string, n: number, fill?: number): Int8Array {
-  const a = new Int8Array(buffer(name, n), 0, n);
-  if (fill !== undefined) a.fill(fill);
-  return a;
-}
-
 /** Bytes held by all scratch buffers. */
 export function scratchBytes(): number {
   let s = 0;

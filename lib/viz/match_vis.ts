@@ -5,7 +5,7 @@
  * @module
  */
 import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
-import { UnionFind } from "../regions/union_find.ts";
+import { UnionFind } from "../util/union_find.ts";
 import { labelColors, type Rgb, sideBySide } from "./color.ts";
 
 /** A match as the picture needs it. */
