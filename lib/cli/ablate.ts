@@ -1,6 +1,8 @@
 /**
  * `deno task ablate`: every baseline and ablation of issue 5 as a row of one table, run over the same pairs:
- * flood fill; the paper's pipeline on the shipped model and one knob per row (lines, hybrid, without edge-aware
+ * flood fill; the region matcher on the shipped model (the toolkit's default: stroke regions) and one of its knobs
+ * per row (lines regions, without alignment, local warp, neighbourhood, adjacency consistency); the paper's
+ * pipeline on the shipped model and one knob per row (lines, hybrid, without edge-aware
  * merging, without watershed, patch 32, softmax scores); the models trained without cross-attention (M=0) and on
  * auto-annotated labels, with their equal-budget baseline (exact labels, M=2); and the oracle (ground-truth similarities) with the same knobs. Rows whose model is not
  * given are kept in the table as skipped, with a note.
@@ -41,7 +43,7 @@ const SPEC = {
   summary:
     "every baseline and ablation as a row of one table (flood fill, the paper's pipeline and its knobs, oracle)",
   usage: "deno task ablate --data ROOT --out DIR [--limit N] [--rows a,b,...] [--weights W] " +
-    "[--merge-threshold 0.72] [--match-threshold 0.6] " +
+    "[--merge-threshold T] [--match-threshold T] " +
     "[--weights-m0 W] [--weights-auto W] [--weights-exact W] [--force]",
   options: {
     ...EVAL_OPTIONS,

@@ -11,6 +11,7 @@ import { annotateDataset } from "../annotate/dataset.ts";
 import { mergeAnnotateShards } from "../annotate/merge.ts";
 import { parseShard } from "../data/shard.ts";
 import { SEGMENT_DEFAULTS } from "../annotate/segment.ts";
+import { ANNOTATE_DEFAULTS } from "../annotate/pipeline.ts";
 
 const SPEC = {
   name: "annotate",
@@ -37,7 +38,7 @@ const SPEC = {
     seed: {
       type: "string" as const,
       help: "seed of the colour clustering: same seed, same bytes",
-      default: "0",
+      default: String(ANNOTATE_DEFAULTS.seed),
     },
     k: {
       type: "string" as const,

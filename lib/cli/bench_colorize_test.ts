@@ -50,7 +50,7 @@ Deno.test("bench:colorize CLI: table and JSON line on a generated dataset; no mo
     assertEquals(nm.code, 0, nm.stderr);
     assert(nm.stderr.startsWith("no model: pass --weights DIR"), nm.stderr);
     const jn = lastJson(nm.stdout);
-    assertEquals([jn.pairs, jn.weights, Object.keys(jn.methods)], [1, null, COLORIZE_METHODS.slice(2)]);
+    assertEquals([jn.pairs, jn.weights, Object.keys(jn.methods)], [1, null, COLORIZE_METHODS.slice(3)]);
 
     // Bad input: one error line naming the path.
     const missing = path.join(tmp, "nope");

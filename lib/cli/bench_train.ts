@@ -80,7 +80,8 @@ export async function benchTrainCommand(args: string[]): Promise<void> {
   console.log("");
   for (const l of formatTable(figures)) console.log(l);
   if (figures.sgemmPeak !== null) {
-    console.log(`sgemm peak in this run: ${figures.sgemmPeak.toFixed(1)} GFLOP/s (higher of start and end)`);
+    const what = figures.backend === "webgpu" ? "tfjs-webgpu matMul peak" : "sgemm peak";
+    console.log(`${what} in this run: ${figures.sgemmPeak.toFixed(1)} GFLOP/s (higher of start and end)`);
   }
   if (figures.peakRssMb !== null) {
     console.log(`peak RSS of a training step at batch 8: ${figures.peakRssMb.toFixed(0)} MB`);

@@ -15,7 +15,7 @@
 import * as path from "node:path";
 import { resolvePairs } from "../data/pairs.ts";
 import { MATCHING_DEFAULTS } from "../match/matching.ts";
-import type { MatchPairOptions } from "../match/pipeline.ts";
+import { MATCHER_KINDS, type MatcherKind, type MatchPairOptions } from "../match/pipeline.ts";
 import { PATCH_MERGE_DEFAULTS } from "../regions/patch_merge.ts";
 import { SMALL } from "../model/config.ts";
 import type { ScoreKind } from "../model/similarity.ts";
@@ -27,6 +27,7 @@ import {
   modelPredictor,
   oraclePredictor,
   patchPlan,
+  regionMatcherPredictor,
 } from "../eval/predictors.ts";
 import { type EvalMetrics, evalMetrics, scoreDataset } from "../eval/run.ts";
 import { mergeEvalShards, writeEvalShard } from "../eval/merge.ts";
@@ -55,7 +56,11 @@ export const EVAL_OPTIONS = {
     type: "string" as const,
     help: `model folder (model.json + weights.bin); default: ${DEFAULT_WEIGHTS} when it exists`,
   },
-  backend: { type: "string" as const, help: "tfjs backend: auto, tensorflow, wasm or cpu", default: "auto" },
+  backend: {
+    type: "string" as const,
+    help: "tfjs backend: auto, webgpu, tensorflow, wasm, cpu",
+    default: "auto",
+  },
   force: { type: "boolean" as const, help: "overwrite an existing output folder" },
   "merge-threshold": {
     type: "string" as const,
@@ -95,7 +100,7 @@ const SPEC = {
   summary: "patch- and region-level metrics of a method on a dataset (the paper's Tables 1 and 2)",
   usage:
     "deno task evaluate --data ROOT --out DIR [--pairs CSV] [--weights W] [--method model|oracle|floodfill] " +
-    "[--regions patches|lines|hybrid|strokes] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
+    "[--matcher paper|region] [--regions patches|lines|hybrid|strokes] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
     "[--merge-threshold 0.72] [--match-threshold 0.6] [--shard i/n] [--force]\n" +
     "       deno task evaluate --merge --out DIR SHARD_DIR... [--partial] [--name NAME] [--force]",
   options: {
@@ -106,10 +111,17 @@ const SPEC = {
         "model (weights + post-processing), oracle (ground-truth similarities: upper bound), floodfill (baseline)",
       default: "model",
     },
+    matcher: {
+      type: "string" as const,
+      help:
+        "with --method model: paper (patch votes, eq. 5, threshold matching: the paper's Table 2 row) or region " +
+        "(the region matcher on pooled tokens: match/colorize/demo's default)",
+      default: "paper",
+    },
     regions: {
       type: "string" as const,
-      help: "region mode: patches (the paper), lines, hybrid, strokes",
-      default: "patches",
+      help: "region mode: patches (the paper), lines, hybrid, strokes; default: patches (paper matcher), " +
+        "strokes (region matcher)",
     },
     score: {
       type: "string" as const,
@@ -147,6 +159,7 @@ const SPEC = {
     "deno task evaluate --data data/test-clean --out out/eval-clean",
     "deno task evaluate --data data/test-hand --out out/eval-hand --weights experiments/small-v1 --regions hybrid",
     "deno task evaluate --data data/test-clean --out out/oracle --method oracle --limit 50",
+    "deno task evaluate --data data/test-hand --out out/eval-hand-region --matcher region",
   ],
 };
 
@@ -163,6 +176,8 @@ export interface RunInfo {
   pooling: "none" | "2x2 tokens before normalisation" | null;
   input_size: number | null;
   regions: RegionMode | null;
+  /** Which matcher turned regions into matches (null: flood fill). */
+  matcher: MatcherKind | null;
   score: ScoreKind;
   edge_aware_merge: boolean | null;
   watershed: boolean | null;
@@ -263,7 +278,13 @@ async function evaluateCommand(argv: string[]): Promise<void> {
   const out = str(args, "out", true);
   const force = Boolean(args.values.force);
   const method = choice(args, "method", METHODS, "model");
-  const regions = choice(args, "regions", REGION_MODES, "patches");
+  const matcher = choice(args, "matcher", MATCHER_KINDS, "paper");
+  if (matcher === "region" && method !== "model") {
+    throw new UserError(
+      `--matcher region needs the model's tokens: use it with --method model, not ${method}`,
+    );
+  }
+  const regions = choice(args, "regions", REGION_MODES, matcher === "region" ? "strokes" : "patches");
   const score = choice(args, "score", ["sigmoid", "softmax"] as const, "sigmoid");
   const patch = num(args, "patch", { def: 16, min: 1, integer: true });
   await guardOutput(out, { force });
@@ -288,6 +309,7 @@ async function evaluateCommand(argv: string[]): Promise<void> {
     pooling: null,
     input_size: null,
     regions: method === "floodfill" ? null : regions,
+    matcher: method === "floodfill" ? null : matcher,
     score,
     edge_aware_merge: method === "floodfill" ? null : match.edgeAwareMerge!,
     watershed: method === "floodfill" ? null : match.watershed!,
@@ -311,7 +333,12 @@ async function evaluateCommand(argv: string[]): Promise<void> {
         input_size: c.inputSize,
         pooling: plan === "native" ? "none" : "2x2 tokens before normalisation",
       });
-      predict = modelPredictor(loaded.model, { patch, match });
+      if (matcher === "region" && plan !== "native") {
+        throw new UserError(`--matcher region pools the model's own tokens: use --patch ${c.patch}`);
+      }
+      predict = matcher === "region"
+        ? regionMatcherPredictor(loaded.model, match)
+        : modelPredictor(loaded.model, { patch, match });
     } else if (method === "oracle") {
       const inputSize = SMALL.inputSize;
       if (inputSize % patch !== 0) {
@@ -331,9 +358,9 @@ async function evaluateCommand(argv: string[]): Promise<void> {
     const seconds = (performance.now() - t0) / 1000;
     const output: EvaluateOutput = { ...metrics, run };
     const name = str(args, "name") ??
-      `${method}${run.weights ? ` (${path.basename(run.weights)})` : ""}, ${
-        path.basename(path.resolve(root))
-      }`;
+      `${method}${matcher === "region" && method === "model" ? " + region matcher" : ""}${
+        run.weights ? ` (${path.basename(run.weights)})` : ""
+      }, ${path.basename(path.resolve(root))}`;
     await stageDir(out, { force }, async (tmp) => {
       await writeEvaluation(tmp, output, name, seconds);
       if (shard) {

@@ -15,8 +15,8 @@ const SPEC = {
   name: "generate",
   summary: "make a procedural manga line-art dataset (PBC layout) with exact region labels",
   usage:
-    "deno task generate --out DIR --pairs N --style STYLE[,STYLE] --seed S [--family NAME[,NAME]] [--size 512] [--aspect 1]\n" +
-    "       [--gap 7] [--shard i/n] [--force]\n" +
+    "deno task generate --out DIR --pairs N --style STYLE[,STYLE] --seed S [--family NAME[,NAME]] [--size PX] [--aspect W/H]\n" +
+    "       [--gap N] [--shard i/n] [--force]\n" +
     "       deno task generate --merge --out DIR SHARD_DIR... [--force]",
   options: {
     out: {
@@ -86,8 +86,8 @@ export async function generateCommand(args: string[]): Promise<void> {
   const r = await generateDataset({
     out,
     pairs,
-    style: str(a, "style") ?? "clean",
-    family: str(a, "family") ?? "human",
+    style: str(a, "style", true),
+    family: str(a, "family", true),
     aspect: num(a, "aspect", { min: 0.25, max: 4 }),
     seed: num(a, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
     size: num(a, "size", { integer: true, min: 64, max: 4096 }),

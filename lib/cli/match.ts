@@ -72,7 +72,7 @@ export const MATCHING_OPTIONS = {
     help: "longer side of the working copy post-processing runs on",
     default: String(MATCH_DEFAULTS.maxWorkingSide),
   },
-  backend: { type: "string" as const, help: "tfjs backend: auto, tensorflow, wasm or cpu", default: "auto" },
+  backend: { type: "string" as const, help: "tfjs backend: auto, webgpu, tensorflow, wasm, cpu", default: "auto" },
   force: { type: "boolean" as const, help: "overwrite existing outputs" },
 };
 

@@ -267,6 +267,9 @@ async function buildAll(names: string[]): Promise<void> {
   }
 }
 
+/** Seconds a notebook cell may run: the full-size `--inplace` runs evaluate whole splits in one cell. */
+const CELL_TIMEOUT_S = 3600;
+
 if (import.meta.main) {
   runMain(async () => {
     const args = parseCommand(Deno.args, {
@@ -278,7 +281,7 @@ if (import.meta.main) {
         inplace: { type: "boolean", help: "run at full size and save outputs into notebooks/*.ipynb" },
         only: { type: "string", help: "comma-separated notebook names (e.g. 01_data)" },
         "no-run": { type: "boolean", help: "only build" },
-        timeout: { type: "string", help: "seconds per cell", default: "3600" },
+        timeout: { type: "string", help: "seconds per cell", default: String(CELL_TIMEOUT_S) },
       },
       examples: [
         "deno task notebooks",
@@ -287,7 +290,7 @@ if (import.meta.main) {
       ],
     });
     // A bad --timeout is one error line, not a silent fall-back to the default.
-    const timeout = num(args, "timeout", { def: 3600, min: 1 });
+    const timeout = num(args, "timeout", { def: CELL_TIMEOUT_S, min: 1 });
     const all = (await exists(SRC_DIR)
       ? await listDir(SRC_DIR, (e) => e.isFile && e.name.endsWith(".ts"))
       : [])

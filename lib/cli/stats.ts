@@ -21,7 +21,7 @@ import {
 const SPEC = {
   name: "stats",
   summary: "segments, labels and segment sizes of PBC-layout datasets, beside the real PBC sample frame",
-  usage: "deno task stats --data DIR [MORE_DIRS...] [--real DIR] [--max-frames 400] [--json FILE]",
+  usage: "deno task stats --data DIR [MORE_DIRS...] [--real DIR] [--max-frames N] [--json FILE]",
   options: {
     data: { type: "string" as const, help: "dataset folder (more can follow as arguments)" },
     real: {

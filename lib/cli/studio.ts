@@ -34,7 +34,11 @@ const SPEC = {
       help: "a `match --data ROOT` output: its matches.json scores give each pair's confidence (least first)",
     },
     match: { type: "string" as const, help: "a `match` output folder to correct (one pair, or a batch)" },
-    port: { type: "string" as const, help: "port on 127.0.0.1 (0: any free one)", default: "0" },
+    port: {
+      type: "string" as const,
+      help: "port on 127.0.0.1 (0: any free one)",
+      default: String(STUDIO_DEFAULTS.port),
+    },
     user: { type: "string" as const, help: "your name, for the history file", default: STUDIO_DEFAULTS.user },
     "no-browser": { type: "boolean" as const, help: "print the URL only, do not open a browser" },
   },

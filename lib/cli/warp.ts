@@ -14,8 +14,8 @@ const SPEC = {
   name: "warp",
   summary:
     "evaluation pairs from real coloured frames: the frame and smooth non-rigid warps of it, exact labels",
-  usage: "deno task warp --src CHARACTER_DIR --out DIR [--pairs 10] [--seed 0] [--force]\n" +
-    "       deno task warp --gt GT.png --line LINE.png [--name NAME] --out DIR [--pairs 10] [--seed 0] [--force]",
+  usage: "deno task warp --src CHARACTER_DIR --out DIR [--pairs N] [--seed S] [--force]\n" +
+    "       deno task warp --gt GT.png --line LINE.png [--name NAME] --out DIR [--pairs N] [--seed S] [--force]",
   options: {
     src: {
       type: "string" as const,
@@ -30,7 +30,11 @@ const SPEC = {
       help: "warps per source frame",
       default: String(REAL_WARP_DEFAULTS.pairs),
     },
-    seed: { type: "string" as const, help: "random seed: same seed, same bytes", default: "0" },
+    seed: {
+      type: "string" as const,
+      help: "random seed: same seed, same bytes",
+      default: String(REAL_WARP_DEFAULTS.seed),
+    },
     rotation: {
       type: "string" as const,
       help: "largest rotation, degrees",

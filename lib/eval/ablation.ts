@@ -4,8 +4,9 @@
  *
  * Rows by similarity source:
  * - `none`: the flood-fill baseline (no similarity, so no Table 1 columns);
- * - `model`: the shipped model (`--weights`) through the pipeline: the paper's pipeline and one knob per row
- *   (region mode, edge-aware merging, watershed, patch 32, softmax scores);
+ * - `model`: the shipped model (`--weights`): through the region matcher (the toolkit's default: stroke regions,
+ *   then one knob of `MATCHER_DEFAULTS` or its region mode per row), and through the paper's pipeline and one knob
+ *   per row (region mode, edge-aware merging, watershed, patch 32, softmax scores);
  * - `m0`, `auto`: other trained models (without cross-attention; trained on auto-annotated labels), the paper's
  *   pipeline, and `exact`, their equal-budget baseline (trained like them, M = 2, exact labels): short runs are
  *   compared with a short run, not with the shipped model's long one;
@@ -17,6 +18,7 @@
  */
 import type { PairRef } from "../data/pairs.ts";
 import type { MatchPairOptions } from "../match/pipeline.ts";
+import type { RegionMatcherOptions } from "../match/region_matcher.ts";
 import type { ScoreKind } from "../model/similarity.ts";
 import { UserError } from "../util/errors.ts";
 import type { CurvePoints } from "./pr.ts";
@@ -26,6 +28,7 @@ import {
   modelSource,
   oraclePredictor,
   pipelinePredictor,
+  regionMatcherPredictor,
   type SimilarityModel,
 } from "./predictors.ts";
 import { type EvalMetrics, evaluateDataset, type RunOptions } from "./run.ts";
@@ -86,6 +89,56 @@ const KNOB_LABELS = [
   "softmax scores",
 ];
 
+/**
+ * The region matcher's rows (issue 10: the toolkit's default in match, colorize and demo): its default (stroke
+ * regions, MATCHER_DEFAULTS), then one knob of `MATCHER_DEFAULTS` (lib/match/region_matcher.ts) or of its regions
+ * changed per row.
+ */
+const REGION_MATCHER_KNOBS: {
+  id: string;
+  label: string;
+  change: string;
+  match: Partial<MatchPairOptions>;
+}[] = [
+  {
+    id: "region",
+    label: "Ours: region matcher, strokes (default)",
+    change:
+      "region matcher (pooled tokens + geometry + neighbours, Sinkhorn with a dustbin, alignment) on stroke regions: the toolkit's default",
+    match: {},
+  },
+  {
+    id: "region-lines",
+    label: "Ours: region matcher, lines",
+    change: "region matcher on line-enclosed regions (lines) instead of strokes",
+    match: { regions: "lines" },
+  },
+  {
+    id: "region-no-align",
+    label: "Ours: region matcher w/o alignment",
+    change: "no coarse alignment from confident matches (alignRounds 0)",
+    match: { regionMatcher: { alignRounds: 0 } },
+  },
+  {
+    id: "region-no-warp",
+    label: "Ours: region matcher w/o local warp",
+    change: "affine alignment only, no smooth residual field (localWarp false)",
+    match: { regionMatcher: { localWarp: false } },
+  },
+  {
+    id: "region-no-neighbour",
+    label: "Ours: region matcher w/o neighbourhood",
+    change: "no neighbourhood descriptor term (weights.neighbour 0)",
+    match: { regionMatcher: { weights: { neighbour: 0 } as RegionMatcherOptions["weights"] } },
+  },
+  {
+    id: "region-no-structure",
+    label: "Ours: region matcher w/o adjacency consistency",
+    change: "no adjacency-consistency term (weights.structure 0)",
+    match: { regionMatcher: { weights: { structure: 0 } as RegionMatcherOptions["weights"] } },
+  },
+];
+
 /** Every row, in table order. */
 export const ABLATION_ROWS: readonly AblationRow[] = [
   {
@@ -94,6 +147,13 @@ export const ABLATION_ROWS: readonly AblationRow[] = [
     change: "baseline: regions between strokes, matched by position and shape",
     source: "none",
   },
+  ...REGION_MATCHER_KNOBS.map((k): AblationRow => ({
+    id: k.id,
+    label: k.label,
+    change: k.change,
+    source: "model",
+    match: { ...k.match, matcher: "region" },
+  })),
   ...PIPELINE_KNOBS.map((k, i): AblationRow => ({
     ...k,
     id: KNOB_IDS[i] || "paper",
@@ -288,8 +348,14 @@ export async function runAblation(
   for (const row of rows) {
     const base = { id: row.id, label: row.label, change: row.change, source: row.source };
     const score = row.score ?? "sigmoid";
-    // Every knob is a change to the paper's pipeline (patch regions), whatever the toolkit's default mode is.
-    const match: Partial<MatchPairOptions> = { regions: "patches", ...row.match, score };
+    // Every knob is a change to the paper's pipeline (patch regions), whatever the toolkit's default mode is;
+    // the region matcher's rows are changes to its own default (stroke regions).
+    const regionMatcher = row.match?.matcher === "region";
+    const match: Partial<MatchPairOptions> = {
+      regions: regionMatcher ? "auto" : "patches",
+      ...row.match,
+      score,
+    };
     let result: AblationResult;
     const model = isModelSource(row.source) ? cached[row.source] : undefined;
     if (row.source !== "none" && row.source !== "oracle" && !model) {
@@ -307,6 +373,8 @@ export async function runAblation(
       const factor = row.patchFactor ?? 1;
       const predict = row.source === "none"
         ? floodFillMethod()
+        : regionMatcher
+        ? regionMatcherPredictor(model!, match)
         : row.source === "oracle"
         ? oraclePredictor({ inputSize: o.oracleInputSize, patch: o.oraclePatch * factor }, match)
         : pipelinePredictor(modelSource(model!, model!.config.patch * factor), match);

@@ -13,6 +13,7 @@ import {
   selectRows,
 } from "./ablation.ts";
 import type { SimilarityModel } from "./predictors.ts";
+import { oracleTokenModel } from "./test_models.ts";
 
 Deno.test("ABLATION_ROWS: every baseline and ablation of issue 5, unique ids, an oracle twin per pipeline knob", () => {
   assertEquals(new Set(ABLATION_IDS).size, ABLATION_IDS.length);
@@ -30,9 +31,24 @@ Deno.test("ABLATION_ROWS: every baseline and ablation of issue 5, unique ids, an
       "auto-labels",
       "budget-exact",
       "oracle",
+      "region",
     ]
   ) assert(ABLATION_IDS.includes(id), id);
-  const model = ABLATION_ROWS.filter((r) => r.source === "model");
+  // Every paper-pipeline knob has an oracle twin; the region matcher's rows (its default first) change one knob
+  // of its own each.
+  const regionRows = ABLATION_ROWS.filter((r) => r.match?.matcher === "region");
+  assertEquals(regionRows.map((r) => r.id), [
+    "region",
+    "region-lines",
+    "region-no-align",
+    "region-no-warp",
+    "region-no-neighbour",
+    "region-no-structure",
+  ]);
+  for (const r of regionRows) assertEquals(r.source, "model");
+  assertEquals(regionRows[0].match, { matcher: "region" });
+  assertEquals(regionRows[2].match, { regionMatcher: { alignRounds: 0 }, matcher: "region" });
+  const model = ABLATION_ROWS.filter((r) => r.source === "model" && r.match?.matcher !== "region");
   for (const r of model) {
     const twin = ABLATION_ROWS.find((o) => o.id === (r.id === "paper" ? "oracle" : `oracle-${r.id}`));
     assert(twin && twin.source === "oracle", r.id);
@@ -56,7 +72,11 @@ Deno.test("ABLATION_ROWS: every baseline and ablation of issue 5, unique ids, an
 Deno.test("selectRows: table order, all when empty, unknown ids name the known ones", () => {
   assertEquals(selectRows("oracle, floodfill").map((r) => r.id), ["floodfill", "oracle"]);
   assertEquals(selectRows("").length, ABLATION_ROWS.length);
-  assertThrows(() => selectRows("paper,nope"), UserError, "unknown row(s) nope (known: floodfill, paper,");
+  assertThrows(
+    () => selectRows("paper,nope"),
+    UserError,
+    "unknown row(s) nope (known: floodfill, region, region-lines,",
+  );
 });
 
 /** A frame's key for the stand-in model: the sum of its line pixels. */
@@ -179,4 +199,42 @@ Deno.test("ablationTable: percentages, raw CR, dashes for no similarity, skipped
     "| M=0 | no cross — skipped: needs --weights-m0 | – | – | – | – | – | – | – | – | – | – | – | – |",
   );
   assertEquals(md.slice(5), ["", "cap", ""]);
+});
+
+Deno.test("runAblation: the region matcher's rows run on the model's tokens, scores in [0, 1]; it beats the paper's row on exact tokens", async () => {
+  const root = await Deno.makeTempDir({ prefix: "mm-abl-rm-" });
+  try {
+    const { a, b } = toyPair(256, 4);
+    for (const [name, f] of [["0000", a], ["0001", b]] as const) {
+      await writeFrame(root, "toy", name, { line: lineToRgba(f.line), seg: f.seg, labelOfSeg: f.labelOfSeg });
+    }
+    const pairs = [{ dir: "toy", reference: "0000", target: "0001" }];
+    const model = oracleTokenModel([a, b], 256, 16);
+    const rows = selectRows("paper,region,region-lines,region-no-align,region-no-neighbour");
+    const res = await runAblation(root, pairs, rows, { model }, {
+      oracleInputSize: 256,
+      oraclePatch: 16,
+      progress: "off",
+    });
+    assertEquals(res.map((r) => [r.id, r.status]), rows.map((r) => [r.id, "ok"]));
+    // One forward per pair for every region row (the cache), one for the paper row's similarity.
+    assertEquals(model.calls, 2);
+    const by = Object.fromEntries(res.map((r) => [r.id, r]));
+    for (const r of res) {
+      const g = r.region!;
+      for (const v of [g.ari, g.miou_pg, g.miou_gp, g.precision_all, g.precision_valid, g.recall]) {
+        assert(v >= 0 && v <= 1, `${r.id}: ${JSON.stringify(g)}`);
+      }
+      // The same similarity: the patch columns agree.
+      assertEquals(r.patch!.ap, by.paper.patch!.ap, r.id);
+    }
+    // The toy pair's parts are closed outlines: stroke regions are its segments.
+    assert(by.region.region!.ari > 0.9, JSON.stringify(by.region.region));
+    assert(
+      by.region.region!.recall > by.paper.region!.recall,
+      `region ${by.region.region!.recall} vs paper ${by.paper.region!.recall}`,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -4,6 +4,9 @@
  * (non-stroke pixels) and region accuracy (true colour regions), as {@link colorizationScores} computes them.
  *
  * The methods, in this order ({@link COLORIZE_METHODS}):
+ * - `ours (region matcher)`: the toolkit's default (match, colorize, demo): the model's tokens (`pairTokens`)
+ *   pooled per stroke region and matched by the region matcher (lib/match/region_matcher.ts), every target region
+ *   coloured from its colour source; only when a model with `pairTokens` is given;
  * - `ours (patches)`, `ours (hybrid)`: the model's similarities through `colorizePair` (lib/match) in the
  *   paper's `patches` region mode and in `hybrid` mode; only when a model is given;
  * - `oracle (patches)`: ground-truth patch similarities (`oracleSimilarity`, at the model's grid, or 256 px /
@@ -36,10 +39,12 @@ import { colorizationScores, colorizePair, type ColorizePairResult } from "../ma
 import { type GroundTruthFrame, oracleSimilarity } from "../match/oracle.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
-import type { SimilarityModel } from "./predictors.ts";
+import { similarityFromTokens } from "../match/descriptors.ts";
+import { hasPairTokens, type SimilarityModel } from "./predictors.ts";
 
 /** Every method's name, in the order {@link colorizeMethods} returns them (those that run). */
 export const COLORIZE_METHODS = [
+  "ours (region matcher)",
   "ours (patches)",
   "ours (hybrid)",
   "oracle (patches)",
@@ -66,15 +71,16 @@ export interface ColorizedMethod {
   /** The fills alone (no strokes): what the scores are computed on. */
   fills: RgbImage;
   /**
-   * Seconds the method took on this pair: similarity (the model's forward, shared by both `ours` rows and
-   * counted in each; the oracle's), regions, matching and painting.
+   * Seconds the method took on this pair: similarity (the model's forward, shared by the `ours (patches)` and
+   * `ours (hybrid)` rows and counted in each; the region matcher's own forward; the oracle's), regions, matching
+   * and painting.
    */
   seconds: number;
 }
 
 /** Options of {@link colorizeMethods}. */
 export interface ColorizeMethodsOptions {
-  /** The model: runs `ours (patches)` and `ours (hybrid)`. */
+  /** The model: runs `ours (patches)` and `ours (hybrid)`, and `ours (region matcher)` when it has `pairTokens`. */
   model?: SimilarityModel | null;
   /** Ground truth of both frames: runs `oracle (patches)`. */
   truth?: { a: GroundTruthFrame; b: GroundTruthFrame } | null;
@@ -82,6 +88,8 @@ export interface ColorizeMethodsOptions {
   grid?: { size: number; patch: number };
   /** Also the `copy in place` and `all white` baselines (default false: pictures show the methods only). */
   baselines?: boolean;
+  /** Only these methods (default: every one that can run); the others are not run at all. */
+  methods?: readonly ColorizeMethodName[];
 }
 
 /** Grey below this is stroke for the baselines (as line-enclosed regions and the scores). */
@@ -192,16 +200,33 @@ export async function colorizeMethods(
     const r = f();
     return [r, (performance.now() - t0) / 1000];
   };
-  if (opts.model) {
+  const want = (name: ColorizeMethodName) => !opts.methods || opts.methods.includes(name);
+  if (opts.model && hasPairTokens(opts.model) && want("ours (region matcher)")) {
+    // The toolkit's default (match, colorize, demo): the region matcher on stroke regions, from one forward that
+    // gives the tokens (its own forward, counted in its time).
+    const t0 = performance.now();
+    const tokens = await opts.model.pairTokens(lineA, lineB);
+    const forward = (performance.now() - t0) / 1000;
+    const [c, s] = timed(() =>
+      colorizePair(refColor, lineA, lineB, similarityFromTokens(tokens), {
+        match: { matcher: "region", regions: "auto", tokens },
+      })
+    );
+    out.push(viaPipeline("ours (region matcher)", c, forward + s));
+  }
+  const paperRows = ([["ours (patches)", "patches"], ["ours (hybrid)", "hybrid"]] as const).filter(([n]) =>
+    want(n)
+  );
+  if (opts.model && paperRows.length) {
     const t0 = performance.now();
     const sim = await opts.model.similarity(lineA, lineB);
     const forward = (performance.now() - t0) / 1000;
-    for (const [name, regions] of [["ours (patches)", "patches"], ["ours (hybrid)", "hybrid"]] as const) {
+    for (const [name, regions] of paperRows) {
       const [c, s] = timed(() => colorizePair(refColor, lineA, lineB, sim, { match: { regions } }));
       out.push(viaPipeline(name, c, forward + s));
     }
   }
-  if (opts.truth) {
+  if (opts.truth && want("oracle (patches)")) {
     const { a, b } = opts.truth;
     const [c, s] = timed(() =>
       colorizePair(refColor, lineA, lineB, oracleSimilarity(a, b, oracleGrid(opts)), {
@@ -257,7 +282,7 @@ export async function colorizeMethods(
       });
     }
   }
-  return out;
+  return out.filter((m) => want(m.name));
 }
 
 /** One method's scores on one pair. */
@@ -309,6 +334,8 @@ export interface ColorizationEvalOptions {
   grid?: { size: number; patch: number };
   /** The `copy in place` and `all white` baseline rows (default true). */
   baselines?: boolean;
+  /** Only these methods (default: every one that can run). */
+  methods?: readonly ColorizeMethodName[];
   /** Called after each pair with its record, its index and the pair count. */
   onPair?: (record: ColorizationPairRecord, index: number, total: number) => void;
 }
@@ -376,6 +403,7 @@ export async function evaluateColorization(
       truth,
       grid: opts.grid,
       baselines: opts.baselines ?? true,
+      methods: opts.methods,
     });
     const record: ColorizationPairRecord = {
       dir: p.dir,

@@ -17,14 +17,24 @@ import {
   strokeRegions,
   summarizeColorization,
 } from "./colorization.ts";
-import type { SimilarityModel } from "./predictors.ts";
+import type { TokenModel } from "./predictors.ts";
+import { oracleTokens } from "../match/test_tokens.ts";
 
 /**
  * A stand-in model (no tfjs): the oracle's similarity with each drawing's flood-fill regions as its "labels",
- * so regions with the same id in both drawings are alike. Wiring only.
+ * so regions with the same id in both drawings are alike, and the same as tokens (`pairTokens`, what the region
+ * matcher reads). Wiring only.
  */
-const standIn: SimilarityModel = {
+const ffLabels = (g: GrayImage) => {
+  const r = floodFillRegions(g).labels;
+  return { seg: r, labels: new Map([...new Set(r.data)].map((id) => [id, id])) };
+};
+const standIn: TokenModel = {
   config: { inputSize: 256, patch: 16 },
+  pairTokens: (a: GrayImage, b: GrayImage) => {
+    const fa = ffLabels(a), fb = ffLabels(b);
+    return Promise.resolve(oracleTokens(fa.seg, fa.labels, fb.seg, fb.labels, 256, 16));
+  },
   similarity: (a: GrayImage, b: GrayImage) =>
     Promise.resolve(
       oracleSimilarity(
@@ -52,7 +62,17 @@ Deno.test("colorizeMethods: documented names and order; the oracle paints the to
   const { pixel } = colorizationScores(oracle.fills, b.color, b.line);
   assert(pixel.accuracy > 0.9, `oracle pixel accuracy ${pixel.accuracy}`);
   // Flood fill has no background regions; the pipeline's methods do.
-  assertEquals([all[3].backgroundA, all[3].backgroundB], [[], []]);
+  const ff = all.find((m) => m.name === "flood fill")!;
+  assertEquals([ff.backgroundA, ff.backgroundB], [[], []]);
+  // The region matcher colours every target region it has a source for: its pixel accuracy is a fraction.
+  const rm = all.find((m) => m.name === "ours (region matcher)")!;
+  const rs = colorizationScores(rm.fills, b.color, b.line);
+  assert(rs.pixel.accuracy >= 0 && rs.pixel.accuracy <= 1 && rm.matches.length > 0, JSON.stringify(rs.pixel));
+  // A model without tokens: the paper's rows only.
+  const noTokens = await colorizeMethods(a.color, a.line, b.line, {
+    model: { config: standIn.config, similarity: standIn.similarity },
+  });
+  assertEquals(noTokens.map((m) => m.name), ["ours (patches)", "ours (hybrid)", "flood fill"]);
 
   // No model: no "ours" rows; no truth: no oracle.
   const noModel = await colorizeMethods(a.color, a.line, b.line, { truth: { a, b } }); // no baselines
@@ -172,10 +192,10 @@ Deno.test("evaluateColorization on a generated dataset: per-pair scores, their m
 
     // No model: no "ours" rows, and the other rows' scores are the same.
     const noModel = await evaluateColorization(root, pairs);
-    assertEquals(noModel.methods.map((m) => m.name), COLORIZE_METHODS.slice(2));
+    assertEquals(noModel.methods.map((m) => m.name), COLORIZE_METHODS.slice(3));
     assertEquals(
       noModel.methods.map((m) => [m.pixel_accuracy_fg, m.region_accuracy_fg, m.pixel_accuracy_with_bg]),
-      r.methods.slice(2).map((m) => [m.pixel_accuracy_fg, m.region_accuracy_fg, m.pixel_accuracy_with_bg]),
+      r.methods.slice(3).map((m) => [m.pixel_accuracy_fg, m.region_accuracy_fg, m.pixel_accuracy_with_bg]),
     );
 
     // A missing true colour frame is one error naming it, before any pair runs.

@@ -19,6 +19,7 @@ import type { PbcFrame } from "../data/pbc.ts";
 import type { GrayImage } from "../image/types.ts";
 import { floodFillBaseline, type FloodFillOptions } from "../match/baseline_floodfill.ts";
 import { type OracleOptions, oracleSimilarity } from "../match/oracle.ts";
+import { similarityFromTokens } from "../match/descriptors.ts";
 import { matchPair, type MatchPairOptions } from "../match/pipeline.ts";
 import { SMALL } from "../model/config.ts";
 import type { PairSimilarity, PairTokens } from "../model/similarity.ts";
@@ -167,10 +168,15 @@ export function pooledSimilarity(t: PairTokens, factor = 2): PairSimilarity {
  * const t = await modelTokens(model, lineA, lineB); // t.tokens [2N, d]
  * ```
  */
-export function modelTokens(model: SimilarityModel, lineA: GrayImage, lineB: GrayImage): Promise<PairTokens> {
+export function modelTokens(
+  model: SimilarityModel,
+  lineA: GrayImage,
+  lineB: GrayImage,
+  what = "--patch 32",
+): Promise<PairTokens> {
   if (hasPairTokens(model)) return model.pairTokens(lineA, lineB);
   throw new UserError(
-    "--patch 32 needs the model's per-patch tokens (pairTokens); this model gives only similarities",
+    `${what} needs the model's per-patch tokens (pairTokens); this model gives only similarities`,
   );
 }
 
@@ -285,6 +291,36 @@ export function modelPredictor(
 }
 
 /**
+ * The model + the region matcher (issue 10; the toolkit's default in match/colorize/demo): one forward
+ * (`pairTokens`) gives the tokens the matcher pools and, through `similarityFromTokens`, the patch similarity the
+ * patch metrics read (the same values as `model.similarity`). Regions default to `strokes` (the pipeline's `auto`
+ * under the region matcher); `match` may set `regions` and `regionMatcher` (MATCHER_DEFAULTS) knobs.
+ *
+ * @example
+ * ```ts
+ * const predict = regionMatcherPredictor(model);                                   // strokes, MATCHER_DEFAULTS
+ * const lines = regionMatcherPredictor(model, { regions: "lines" });
+ * const noAlign = regionMatcherPredictor(model, { regionMatcher: { alignRounds: 0 } });
+ * ```
+ */
+export function regionMatcherPredictor(
+  model: SimilarityModel,
+  match: Partial<MatchPairOptions> = {},
+): Predictor {
+  if (!hasPairTokens(model)) {
+    throw new UserError(
+      "the region matcher needs the model's per-patch tokens (pairTokens); this model gives only similarities",
+    );
+  }
+  return async ({ a, b }) => {
+    const tokens = await model.pairTokens(a.line, b.line);
+    const sim = similarityFromTokens(tokens);
+    const r = matchPair(a.line, b.line, sim, { regions: "auto", ...match, matcher: "region", tokens });
+    return { sim, regionsA: r.regionsA, regionsB: r.regionsB, matches: asEvalMatches(r.matches) };
+  };
+}
+
+/**
  * The oracle + pipeline: the upper bound of post-processing and matching.
  *
  * @example
@@ -321,8 +357,9 @@ function imageKey(g: GrayImage): string {
 
 /**
  * A model whose similarities are kept (up to `maxBytes` of cosine matrices, oldest dropped first), so that
- * several rows of an ablation over the same pairs run the forward pass once per pair. Everything but
- * `similarity` is the wrapped model's.
+ * several rows of an ablation over the same pairs run the forward pass once per pair; its tokens (`pairTokens`,
+ * when the model has them: the region matcher's rows) likewise, in a cache of their own. Everything else is the
+ * wrapped model's.
  *
  * @example
  * ```ts
@@ -353,9 +390,30 @@ export function cachedSimilarity<M extends SimilarityModel>(
     }
     return sim;
   };
+  // Tokens (`pairTokens`, what the region matcher and patch 32 read) are kept the same way, when the model has them.
+  const tokenCache = new Map<string, PairTokens>();
+  let tokenBytes = 0;
+  const pairTokens = async (a: GrayImage, b: GrayImage): Promise<PairTokens> => {
+    const key = `${imageKey(a)}|${imageKey(b)}`;
+    const got = tokenCache.get(key);
+    if (got) {
+      hits++;
+      return got;
+    }
+    const t = await (model as unknown as TokenModel).pairTokens(a, b);
+    tokenCache.set(key, t);
+    tokenBytes += t.tokens.byteLength;
+    for (const [k, v] of tokenCache) {
+      if (tokenBytes <= maxBytes) break;
+      tokenCache.delete(k);
+      tokenBytes -= v.tokens.byteLength;
+    }
+    return t;
+  };
   return new Proxy(model, {
     get(target, prop, receiver) {
       if (prop === "similarity") return similarity;
+      if (prop === "pairTokens" && hasPairTokens(target)) return pairTokens;
       if (prop === "cacheHits") return () => hits;
       const v = Reflect.get(target, prop, receiver);
       return typeof v === "function" ? v.bind(target) : v;

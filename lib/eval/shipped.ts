@@ -38,7 +38,7 @@ export interface LoadedModel {
 }
 
 /**
- * Loads the model of a weights folder on a tfjs backend (`auto`, `tensorflow`, `wasm` or `cpu`). The folder is
+ * Loads the model of a weights folder on a tfjs backend (`auto`, `webgpu`, `tensorflow`, `wasm`, `cpu`). The folder is
  * verified (config, shapes, checksum) before the backend starts, so a bad folder is one fast error line.
  *
  * @example

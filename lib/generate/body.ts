@@ -55,6 +55,33 @@ function armDepth(a: ArmPose): number {
   return a.front < 1 / 3 ? DEPTH.armBack : a.front < 2 / 3 ? DEPTH.armSide : DEPTH.armFront;
 }
 
+/** What every stage of {@link buildBody} reads: the character, its pose, the torso frame and its measures. */
+interface BodyContext {
+  spec: CharacterSpec;
+  pose: Pose;
+  sb: SceneBuilder;
+  /** Torso frame to pixels. */
+  T: Affine;
+  b: CharacterSpec["body"];
+  o: CharacterSpec["outfit"];
+  L: CharacterSpec["L"];
+  /** Half widths of shoulders, waist and hips; torso length. */
+  sw: number;
+  ww: number;
+  hw: number;
+  tl: number;
+  /** The torso's yaw applied to points, and to one x. */
+  warp: (pts: Pts) => Pts;
+  wx: (x: number) => number;
+  /** Neckline depth and half width. */
+  nd: number;
+  nh: number;
+  /** Light direction (x). */
+  lx: number;
+  /** Waist line of skirt, trousers and belt. */
+  waistY: number;
+}
+
 /**
  * Adds every body part of `spec` in `pose` to the scene; `T` maps the torso frame to pixels, `Hd` the head frame.
  *
@@ -64,14 +91,42 @@ function armDepth(a: ArmPose): number {
  * ```
  */
 export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: Affine, Hd: Affine): void {
+  const c = bodyContext(spec, pose, sb, T);
+  const { L } = c;
+  addNeck(c);
+  const { shirt, shirtShadow } = addShirt(c);
+  if (c.o.jacket) addJacket(c, shirtShadow);
+  const sailorV = addCollar(c, shirtShadow);
+  if (spec.shading && L.shirtShadow !== undefined) {
+    sb.add(L.shirtShadow, DEPTH.shirt + 0.01, T, shirtShadow, [L.shirt]);
+  }
+  addNeckwear(c, sailorV);
+  const legs = addLegs(c);
+  addBottom(c, legs, shirt);
+  if (c.o.belt) addBelt(c);
+  for (const s of [1, -1]) addArm(c, s);
+
+  // Shadow of the head on the neck is part of the head; a faint hairline shadow on the collar region:
+  // the shifted face outline, clipped to the shirt, adds the chin's cast shadow when the head is low.
+  if (spec.shading && L.shirtShadow !== undefined) {
+    const face = faceOutline(spec, new HeadProjector(pose.headYaw, pose.headPitch));
+    sb.add(L.shirtShadow, DEPTH.shirt + 0.012, Hd, shiftPts(face, 0, 0.45), [L.shirt]);
+  }
+}
+
+function bodyContext(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: Affine): BodyContext {
   const b = spec.body, o = spec.outfit, L = spec.L;
   const sw = b.shoulderW / 2, ww = b.waistW / 2, hw = b.hipW / 2, tl = b.torsoLen;
   const warp = torsoWarp(pose.torsoYaw, sw + 0.1);
   const wx = (x: number) => warp([x, 0])[0];
   const nd = o.neckDepth, nh = o.neckHalfW;
   const lx = spec.lightX;
+  return { spec, pose, sb, T, b, o, L, sw, ww, hw, tl, warp, wx, nd, nh, lx, waistY: tl - 1.05 };
+}
 
-  // Neck and the skin showing in the neckline.
+/** Neck and the skin showing in the neckline. */
+function addNeck(c: BodyContext): void {
+  const { sb, T, b, L, warp, nd, nh } = c;
   const nw = b.neckW;
   const neck: Pts = [
     -nw,
@@ -90,8 +145,11 @@ export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: 
     -0.2,
   ];
   sb.add(L.neck, DEPTH.neck, T, warp(sharpSpline(neck, [0, 1], 3)));
+}
 
-  // Shirt.
+/** Shirt, its folds and buttons; returns its outline and the shadow shapes the stages above it add to. */
+function addShirt(c: BodyContext): { shirt: Pts; shirtShadow: Pts[] } {
+  const { spec, sb, T, o, L, sw, ww, hw, tl, warp, nd, nh, lx } = c;
   const hemY = o.belt || o.bottom !== "skirt" ? tl - 0.55 : tl - 0.15;
   const shirtCtrl: Pts = [
     -nh,
@@ -136,41 +194,46 @@ export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: 
     if (y > hemY - 0.2) break;
     sb.add(L[`button${k}`], DEPTH.shirt + 0.02, T, warp(ellipse(0, y, 0.075, 0.075, 0, 12)));
   }
+  return { shirt, shirtShadow };
+}
 
-  // Jacket.
-  if (o.jacket) {
-    for (const s of [1, -1]) {
-      const k = s > 0 ? "L" : "R";
-      const panel = sharpSpline(
-        [
-          s * (nh + 0.02),
-          -0.06,
-          s * sw * 0.88,
-          0.16,
-          s * (sw + 0.04),
-          0.5,
-          s * (sw - 0.04),
-          1.25,
-          s * (ww + 0.06),
-          tl - 1.2,
-          s * (hw + 0.08),
-          tl + 0.25,
-          s * 0.5,
-          tl + 0.3,
-          s * 0.38,
-          1.9,
-        ],
-        [0, 5, 6, 7],
-        5,
-      );
-      sb.add(L[`jacket${k}`], DEPTH.jacket, T, warp(panel));
-      const lapel = [s * (nh + 0.02), -0.06, s * (nh + 0.45), 0.35, s * (nh + 0.3), 0.6, s * 0.38, 1.9];
-      sb.add(L[`lapel${k}`], DEPTH.jacket + 0.01, T, warp(lapel));
-      if (spec.shading) shirtShadow.push(shiftPts(warp(panel), -s * 0.15, 0.05));
-    }
+/** Jacket panels and lapels (their shadow goes into `shirtShadow`). */
+function addJacket(c: BodyContext, shirtShadow: Pts[]): void {
+  const { spec, sb, T, L, sw, ww, hw, tl, warp, nh } = c;
+  for (const s of [1, -1]) {
+    const k = s > 0 ? "L" : "R";
+    const panel = sharpSpline(
+      [
+        s * (nh + 0.02),
+        -0.06,
+        s * sw * 0.88,
+        0.16,
+        s * (sw + 0.04),
+        0.5,
+        s * (sw - 0.04),
+        1.25,
+        s * (ww + 0.06),
+        tl - 1.2,
+        s * (hw + 0.08),
+        tl + 0.25,
+        s * 0.5,
+        tl + 0.3,
+        s * 0.38,
+        1.9,
+      ],
+      [0, 5, 6, 7],
+      5,
+    );
+    sb.add(L[`jacket${k}`], DEPTH.jacket, T, warp(panel));
+    const lapel = [s * (nh + 0.02), -0.06, s * (nh + 0.45), 0.35, s * (nh + 0.3), 0.6, s * 0.38, 1.9];
+    sb.add(L[`lapel${k}`], DEPTH.jacket + 0.01, T, warp(lapel));
+    if (spec.shading) shirtShadow.push(shiftPts(warp(panel), -s * 0.15, 0.05));
   }
+}
 
-  // Collar.
+/** Sailor or shirt collar; returns where a sailor collar's V ends (the neckwear hangs from it). */
+function addCollar(c: BodyContext, shirtShadow: Pts[]): number {
+  const { spec, sb, T, o, L, sw, warp, nd, nh, lx } = c;
   const sailorV = Math.max(nd + 0.35, 1.3);
   if (o.collar === "sailor") {
     for (const s of [1, -1]) {
@@ -194,11 +257,12 @@ export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: 
       if (spec.shading) shirtShadow.push(shiftPts(flap, -lx * 0.04, 0.12));
     }
   }
-  if (spec.shading && L.shirtShadow !== undefined) {
-    sb.add(L.shirtShadow, DEPTH.shirt + 0.01, T, shirtShadow, [L.shirt]);
-  }
+  return sailorV;
+}
 
-  // Neckwear.
+/** Ribbon or tie. */
+function addNeckwear(c: BodyContext, sailorV: number): void {
+  const { sb, T, o, L, warp, wx } = c;
   const knotY = o.collar === "sailor" ? sailorV - 0.05 : 0.12;
   if (o.neckwear === "ribbon") {
     const kx = wx(0);
@@ -231,9 +295,20 @@ export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: 
       warp([-0.14, knotY - 0.1, 0.14, knotY - 0.1, 0.08, knotY + 0.2, -0.08, knotY + 0.2]),
     );
   }
+}
 
-  // Legs, socks, shoes (behind the skirt / trousers).
-  const legInfo: { s: number; H: number[]; K: number[]; A: number[] }[] = [];
+/** Hip, knee and ankle of one leg (s = 1 left, -1 right), in the torso frame. */
+interface LegJoints {
+  s: number;
+  H: number[];
+  K: number[];
+  A: number[];
+}
+
+/** Legs, socks and shoes (behind the skirt or trousers); returns the joints. */
+function addLegs(c: BodyContext): LegJoints[] {
+  const { pose, sb, T, b, o, L, hw, tl, wx } = c;
+  const legInfo: LegJoints[] = [];
   for (const s of [1, -1]) {
     const lp: LegPose = s > 0 ? pose.legL : pose.legR;
     const H = [wx(s * hw * 0.45), tl - 0.1];
@@ -270,9 +345,12 @@ export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: 
     ], 5);
     sb.add(L[`shoe${k}`], DEPTH.legs + 0.02, T, shoe);
   }
+  return legInfo;
+}
 
-  // Skirt or trousers.
-  const waistY = tl - 1.05;
+/** Skirt panels or trousers, with their shadows. */
+function addBottom(c: BodyContext, legInfo: LegJoints[], shirt: Pts): void {
+  const { spec, pose, sb, T, b, o, L, ww, hw, tl, warp, waistY } = c;
   const bottomLabels: number[] = [];
   if (o.bottom === "skirt") {
     const n = o.skirtPanels;
@@ -336,117 +414,114 @@ export function buildBody(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, T: 
     const sh = L.skirtShadow ?? L.pantsShadow;
     sb.add(sh, DEPTH.skirt + 0.01, T, [shiftPts(shirt, 0, 0.28)], bottomLabels);
   }
-  if (o.belt) {
+}
+
+/** Belt and buckle. */
+function addBelt(c: BodyContext): void {
+  const { sb, T, L, ww, warp, waistY } = c;
+  sb.add(
+    L.belt,
+    DEPTH.belt,
+    T,
+    warp([
+      -ww - 0.03,
+      waistY + 0.45,
+      ww + 0.03,
+      waistY + 0.45,
+      ww + 0.03,
+      waistY + 0.7,
+      -ww - 0.03,
+      waistY + 0.7,
+    ]),
+  );
+  sb.add(
+    L.buckle,
+    DEPTH.belt + 0.01,
+    T,
+    warp([-0.14, waistY + 0.41, 0.14, waistY + 0.41, 0.14, waistY + 0.74, -0.14, waistY + 0.74]),
+  );
+}
+
+/** One arm (s = 1 left, -1 right): upper arm, sleeve, forearm, cuff, shadows, hand. */
+function addArm(ctx: BodyContext, s: number): void {
+  const { spec, pose, sb, T, b, o, L, sw, wx, lx } = ctx;
+  const k = s > 0 ? "L" : "R";
+  const ap = s > 0 ? pose.armL : pose.armR;
+  const dep = armDepth(ap);
+  const S = [wx(s * (sw - 0.22)), 0.55];
+  const d1 = [s * Math.sin(ap.shoulder), Math.cos(ap.shoulder)];
+  const E = [S[0] + d1[0] * b.upperArm, S[1] + d1[1] * b.upperArm];
+  const a2 = ap.shoulder - ap.elbow;
+  const d2 = [s * Math.sin(a2), Math.cos(a2)];
+  const W = [E[0] + d2[0] * b.foreArm, E[1] + d2[1] * b.foreArm];
+  const r = b.armR;
+  const upper = capsule(S[0], S[1], r * 1.15, E[0], E[1], r * 0.9, 8);
+  const fore = capsule(E[0], E[1], r * 0.9, W[0], W[1], r * 0.68, 8);
+  const armL = L[`arm${k}`];
+  sb.add(armL, dep, T, upper);
+  const sl = L[`sleeve${k}`];
+  const sleeveUpper = o.sleeves === "short"
+    ? capsule(
+      S[0],
+      S[1],
+      r * 1.6,
+      S[0] + d1[0] * b.upperArm * 0.5,
+      S[1] + d1[1] * b.upperArm * 0.5,
+      r * 1.35,
+      8,
+    )
+    : capsule(S[0], S[1], r * 1.55, E[0], E[1], r * 1.25, 8);
+  if (o.sleeves !== "none") sb.add(sl, dep + 0.01, T, sleeveUpper);
+  sb.add(armL, dep + 0.02, T, fore);
+  if (o.sleeves === "long") {
+    const cuffAt = [E[0] + d2[0] * b.foreArm * 0.82, E[1] + d2[1] * b.foreArm * 0.82];
+    sb.add(sl, dep + 0.03, T, capsule(E[0], E[1], r * 1.25, cuffAt[0], cuffAt[1], r * 1.15, 8));
     sb.add(
-      L.belt,
-      DEPTH.belt,
+      L[`cuff${k}`],
+      dep + 0.04,
       T,
-      warp([
-        -ww - 0.03,
-        waistY + 0.45,
-        ww + 0.03,
-        waistY + 0.45,
-        ww + 0.03,
-        waistY + 0.7,
-        -ww - 0.03,
-        waistY + 0.7,
-      ]),
+      capsule(cuffAt[0], cuffAt[1], r * 1.15, W[0] - d2[0] * 0.05, W[1] - d2[1] * 0.05, r * 1.1, 6),
     );
-    sb.add(
-      L.buckle,
-      DEPTH.belt + 0.01,
+    sb.stroke(
       T,
-      warp([-0.14, waistY + 0.41, 0.14, waistY + 0.41, 0.14, waistY + 0.74, -0.14, waistY + 0.74]),
+      quad(
+        E[0] - d1[0] * 0.3 + d1[1] * r * 0.6,
+        E[1] - d1[1] * 0.3 - d1[0] * r * 0.6,
+        E[0],
+        E[1],
+        E[0] + d2[0] * 0.3 - d2[1] * r * 0.5,
+        E[1] + d2[1] * 0.3 + d2[0] * r * 0.5,
+        4,
+      ),
+      0.03,
     );
   }
-
-  // Arms, sleeves, hands.
-  for (const s of [1, -1]) {
-    const k = s > 0 ? "L" : "R";
-    const ap = s > 0 ? pose.armL : pose.armR;
-    const dep = armDepth(ap);
-    const S = [wx(s * (sw - 0.22)), 0.55];
-    const d1 = [s * Math.sin(ap.shoulder), Math.cos(ap.shoulder)];
-    const E = [S[0] + d1[0] * b.upperArm, S[1] + d1[1] * b.upperArm];
-    const a2 = ap.shoulder - ap.elbow;
-    const d2 = [s * Math.sin(a2), Math.cos(a2)];
-    const W = [E[0] + d2[0] * b.foreArm, E[1] + d2[1] * b.foreArm];
-    const r = b.armR;
-    const upper = capsule(S[0], S[1], r * 1.15, E[0], E[1], r * 0.9, 8);
-    const fore = capsule(E[0], E[1], r * 0.9, W[0], W[1], r * 0.68, 8);
-    const armL = L[`arm${k}`];
-    sb.add(armL, dep, T, upper);
-    const sl = L[`sleeve${k}`];
-    const sleeveUpper = o.sleeves === "short"
-      ? capsule(
-        S[0],
-        S[1],
-        r * 1.6,
-        S[0] + d1[0] * b.upperArm * 0.5,
-        S[1] + d1[1] * b.upperArm * 0.5,
-        r * 1.35,
-        8,
-      )
-      : capsule(S[0], S[1], r * 1.55, E[0], E[1], r * 1.25, 8);
-    if (o.sleeves !== "none") sb.add(sl, dep + 0.01, T, sleeveUpper);
-    sb.add(armL, dep + 0.02, T, fore);
-    if (o.sleeves === "long") {
-      const cuffAt = [E[0] + d2[0] * b.foreArm * 0.82, E[1] + d2[1] * b.foreArm * 0.82];
-      sb.add(sl, dep + 0.03, T, capsule(E[0], E[1], r * 1.25, cuffAt[0], cuffAt[1], r * 1.15, 8));
-      sb.add(
-        L[`cuff${k}`],
-        dep + 0.04,
-        T,
-        capsule(cuffAt[0], cuffAt[1], r * 1.15, W[0] - d2[0] * 0.05, W[1] - d2[1] * 0.05, r * 1.1, 6),
-      );
-      sb.stroke(
-        T,
-        quad(
-          E[0] - d1[0] * 0.3 + d1[1] * r * 0.6,
-          E[1] - d1[1] * 0.3 - d1[0] * r * 0.6,
-          E[0],
-          E[1],
-          E[0] + d2[0] * 0.3 - d2[1] * r * 0.5,
-          E[1] + d2[1] * 0.3 + d2[0] * r * 0.5,
-          4,
-        ),
-        0.03,
-      );
-    }
-    if (spec.shading && o.sleeves !== "none") {
-      sb.add(L.armShadow, dep + 0.025, T, [shiftPts(sleeveUpper, d1[0] * 0.25, d1[1] * 0.25)], [armL]);
-      sb.add(L.sleeveShadow, dep + 0.015, T, band(sleeveUpper, lx * 0.18, -0.05), [sl]);
-    } else if (spec.shading) {
-      sb.add(L.armShadow, dep + 0.025, T, band(fore, lx * 0.12, 0), [armL]);
-    }
-    // Hand: palm and fingers as one mitten, a thumb.
-    const hs = b.hand;
-    const ang = Math.atan2(d2[1], d2[0]);
-    const c = Math.cos(ang), si = Math.sin(ang);
-    const hp = (u: number, v: number) => [W[0] + c * u - si * v, W[1] + si * u + c * v];
-    const palm: Pts = [];
-    for (
-      const [u, v] of [[-0.05, -0.55], [0.45, -0.6], [0.95, -0.4], [1.1, 0], [0.95, 0.4], [0.45, 0.55], [
-        -0.05,
-        0.5,
-      ]]
-    ) palm.push(...hp(u * hs, v * hs * 0.42));
-    const th = s * (ap.elbow > 1.2 ? -1 : 1);
-    const t0 = hp(0.25 * hs, th * 0.2 * hs), t1 = hp(0.6 * hs, th * 0.45 * hs);
-    sb.add(L[`hand${k}`], dep + 0.05, T, [
-      closedSpline(palm, 4),
-      capsule(t0[0], t0[1], 0.07 * hs * 1.4, t1[0], t1[1], 0.05 * hs * 1.4, 6),
-    ]);
-    for (const v of [-0.12, 0.12]) {
-      const f0 = hp(0.62 * hs, v * hs), f1 = hp(0.98 * hs, v * hs * 1.1);
-      sb.stroke(T, [f0[0], f0[1], f1[0], f1[1]], 0.02);
-    }
+  if (spec.shading && o.sleeves !== "none") {
+    sb.add(L.armShadow, dep + 0.025, T, [shiftPts(sleeveUpper, d1[0] * 0.25, d1[1] * 0.25)], [armL]);
+    sb.add(L.sleeveShadow, dep + 0.015, T, band(sleeveUpper, lx * 0.18, -0.05), [sl]);
+  } else if (spec.shading) {
+    sb.add(L.armShadow, dep + 0.025, T, band(fore, lx * 0.12, 0), [armL]);
   }
-
-  // Shadow of the head on the neck is part of the head; a faint hairline shadow on the collar region:
-  // the shifted face outline, clipped to the shirt, adds the chin's cast shadow when the head is low.
-  if (spec.shading && L.shirtShadow !== undefined) {
-    const face = faceOutline(spec, new HeadProjector(pose.headYaw, pose.headPitch));
-    sb.add(L.shirtShadow, DEPTH.shirt + 0.012, Hd, shiftPts(face, 0, 0.45), [L.shirt]);
+  // Hand: palm and fingers as one mitten, a thumb.
+  const hs = b.hand;
+  const ang = Math.atan2(d2[1], d2[0]);
+  const c = Math.cos(ang), si = Math.sin(ang);
+  const hp = (u: number, v: number) => [W[0] + c * u - si * v, W[1] + si * u + c * v];
+  const palm: Pts = [];
+  for (
+    const [u, v] of [[-0.05, -0.55], [0.45, -0.6], [0.95, -0.4], [1.1, 0], [0.95, 0.4], [0.45, 0.55], [
+      -0.05,
+      0.5,
+    ]]
+  ) palm.push(...hp(u * hs, v * hs * 0.42));
+  const th = s * (ap.elbow > 1.2 ? -1 : 1);
+  const t0 = hp(0.25 * hs, th * 0.2 * hs), t1 = hp(0.6 * hs, th * 0.45 * hs);
+  sb.add(L[`hand${k}`], dep + 0.05, T, [
+    closedSpline(palm, 4),
+    capsule(t0[0], t0[1], 0.07 * hs * 1.4, t1[0], t1[1], 0.05 * hs * 1.4, 6),
+  ]);
+  for (const v of [-0.12, 0.12]) {
+    const f0 = hp(0.62 * hs, v * hs), f1 = hp(0.98 * hs, v * hs * 1.1);
+    sb.stroke(T, [f0[0], f0[1], f1[0], f1[1]], 0.02);
   }
 }

@@ -180,6 +180,21 @@ class LabelTable {
   }
 }
 
+/** A character's colours, drawn first (their random draws come before everything else's). */
+interface Palette {
+  skin: Rgb;
+  hair: Rgb;
+  eye: Rgb;
+  top: Rgb;
+  bottomC: Rgb;
+  accent: Rgb;
+  accent2: Rgb;
+  jacketC: Rgb;
+  shoeC: Rgb;
+  sockC: Rgb;
+  lineDark: Rgb;
+}
+
 /**
  * A random character and its label table.
  *
@@ -195,8 +210,20 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
   const shading = rng.bool(o.shadingProb);
   const lightX = rng.bool() ? 1 : -1;
   const masc = rng.bool(0.3);
+  // Stage by stage, in the order of their random draws (same seed, same character).
+  const pal = randomPalette(rng);
+  const body = randomBody(rng, masc);
+  const head = randomHead(rng, masc);
+  const { tails, hairBack } = addFaceLabels(rng, T, pal, head, shading);
+  const hairSpec = randomHair(rng, T, pal, masc, shading, tails, hairBack);
+  const acc = randomAccessories(rng, T, pal);
+  const outfit = randomOutfit(rng, masc);
+  addOutfitLabels(rng, T, pal, outfit, shading);
+  return { name, labels: T.labels, L: T.L, head, hair: hairSpec, body, outfit, acc, shading, lightX };
+}
 
-  // Palette.
+/** Skin, hair, eye and clothing colours. */
+function randomPalette(rng: Rng): Palette {
   const skin = skinTone(rng), hair = hairColor(rng), eye = eyeColor(rng);
   const top = clothColor(rng),
     bottomC = clothColor(rng),
@@ -208,9 +235,12 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
       : clothColor(rng);
   const sockC = rng.bool(0.5) ? hsl(0, 0, rng.range(0.9, 0.97)) : clothColor(rng);
   const lineDark: Rgb = hsl(rng.range(0, 30), rng.range(0.2, 0.5), rng.range(0.12, 0.22));
+  return { skin, hair, eye, top, bottomC, accent, accent2, jacketC, shoeC, sockC, lineDark };
+}
 
-  // Body.
-  const body: BodySpec = {
+/** Body proportions (torso frame units). */
+function randomBody(rng: Rng, masc: boolean): BodySpec {
+  return {
     neckW: rng.range(0.24, 0.3) * (masc ? 1.2 : 1),
     neckLen: rng.range(0.75, 1.0),
     shoulderW: rng.range(2.15, 2.6) * (masc ? 1.15 : 1),
@@ -225,9 +255,11 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
     shin: rng.range(2.7, 3.2),
     legR: rng.range(0.4, 0.48),
   };
+}
 
-  // Head.
-  const head: HeadSpec = {
+/** Face proportions and features. */
+function randomHead(rng: Rng, masc: boolean): HeadSpec {
+  return {
     cheekW: rng.range(0.9, 0.98),
     jawW: rng.range(0.62, 0.78) * (masc ? 1.08 : 1),
     jawY: rng.range(0.85, 1.0),
@@ -254,8 +286,20 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
     teeth: rng.bool(0.5),
     earSize: rng.range(0.9, 1.1),
   };
+}
 
-  // Labels, in a fixed order: back-to-front, so related parts have nearby indices.
+/**
+ * The labels of the head, back to front (so related parts have nearby indices): back hair, tails, face, ears,
+ * eyes, brows, nose, mouth, blush. Decides the tails.
+ */
+function addFaceLabels(
+  rng: Rng,
+  T: LabelTable,
+  pal: Palette,
+  head: HeadSpec,
+  shading: boolean,
+): { tails: HairSpec["tails"]; hairBack: Rgb } {
+  const { skin, hair, eye, lineDark } = pal;
   const hairC = hair, hairBack = shading ? shadeOf(hair, 0.12) : hair;
   T.add("hairBack", hairBack);
   const tails = rng.bool(0.18) ? "twin" : rng.bool(0.15) ? "pony" : "none";
@@ -289,8 +333,21 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
     T.add("blushL", hsl(rng.range(350, 365) % 360, 0.8, 0.82));
     T.add("blushR", T.labels[T.L.blushL].color);
   }
+  return { tails, hairBack };
+}
 
-  // Hair: bangs and side locks.
+/** Bangs, side locks, cap, highlights, ahoge, back locks and tails, with their labels. */
+function randomHair(
+  rng: Rng,
+  T: LabelTable,
+  pal: Palette,
+  masc: boolean,
+  shading: boolean,
+  tails: HairSpec["tails"],
+  hairBack: Rgb,
+): HairSpec {
+  const { hair, accent2 } = pal;
+  const hairC = hair;
   const nb = rng.int(4, 9);
   const bangs: LockSpec[] = [];
   const spread = rng.range(1.0, 1.35);
@@ -370,8 +427,12 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
     highlightX,
   };
   if (tails !== "none") T.add("hairTie", accent2);
+  return hairSpec;
+}
 
-  // Accessories.
+/** Hair accessory and its labels. */
+function randomAccessories(rng: Rng, T: LabelTable, pal: Palette): AccessorySpec {
+  const { accent2 } = pal;
   const acc: AccessorySpec = {
     hair: rng.pick(["none", "none", "clip", "bow", "band"] as const),
     side: rng.bool() ? 1 : -1,
@@ -383,8 +444,11 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
     T.add("bowKnot", shadeOf(accent2, 0.15));
   }
   if (acc.hair === "band") T.add("headband", accent2);
+  return acc;
+}
 
-  // Outfit.
+/** Clothing: collar, neckwear, buttons, jacket, sleeves, bottom, belt, socks. */
+function randomOutfit(rng: Rng, masc: boolean): OutfitSpec {
   const outfit: OutfitSpec = {
     collar: rng.pick(["sailor", "sailor", "shirt", "shirt", "none"] as const),
     neckwear: "none",
@@ -406,6 +470,12 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
     : rng.pick(["ribbon", "tie", "none"] as const);
   outfit.buttons = outfit.collar === "shirt" ? rng.int(2, 5) : rng.bool(0.2) ? rng.int(1, 3) : 0;
   if (outfit.jacket && outfit.sleeves === "none") outfit.sleeves = "long";
+  return outfit;
+}
+
+/** The labels of arms, clothing, legs and shoes, front to back as the body draws them. */
+function addOutfitLabels(rng: Rng, T: LabelTable, pal: Palette, outfit: OutfitSpec, shading: boolean): void {
+  const { skin, top, bottomC, accent, accent2, jacketC, shoeC, sockC } = pal;
   const sleeveC = outfit.jacket ? jacketC : top;
   T.add("armL", skin);
   T.add("armR", skin);
@@ -471,5 +541,4 @@ export function makeCharacter(rng: Rng, name: string, opts: Partial<CharacterOpt
   }
   T.add("shoeL", shoeC);
   T.add("shoeR", shoeC);
-  return { name, labels: T.labels, L: T.L, head, hair: hairSpec, body, outfit, acc, shading, lightX };
 }

@@ -365,23 +365,6 @@ export function shiftPts(pts: Pts, dx: number, dy: number): Pts {
 }
 
 /**
- * A point list scaled about `(cx, cy)`.
- *
- * @example
- * ```ts
- * scalePts([1, 1], 2, 3); // [2, 3]
- * ```
- */
-export function scalePts(pts: Pts, sx: number, sy: number, cx = 0, cy = 0): Pts {
-  const out = pts.slice();
-  for (let i = 0; i < out.length; i += 2) {
-    out[i] = cx + (out[i] - cx) * sx;
-    out[i + 1] = cy + (out[i + 1] - cy) * sy;
-  }
-  return out;
-}
-
-/**
  * The point list in reverse order (flips the winding, for holes).
  *
  * @example

@@ -221,6 +221,22 @@ function strands(
   }
 }
 
+/** What every stage of {@link buildHead} reads: the character, its pose, the head frame and its projector. */
+interface HeadContext {
+  spec: CharacterSpec;
+  pose: Pose;
+  sb: SceneBuilder;
+  /** Head frame to pixels. */
+  H: Affine;
+  h: CharacterSpec["head"];
+  hair: CharacterSpec["hair"];
+  L: CharacterSpec["L"];
+  /** The head's yaw and pitch applied to head-frame points. */
+  P: HeadProjector;
+  /** Hair volume over the cranium. */
+  vol: number;
+}
+
 /**
  * Adds every head part of `spec` in `pose` to the scene; `H` maps the head frame to pixels.
  *
@@ -230,11 +246,32 @@ function strands(
  * ```
  */
 export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: Affine): void {
-  const h = spec.head, hair = spec.hair, L = spec.L;
-  const P = new HeadProjector(pose.headYaw, pose.headPitch);
-  const vol = hair.volume;
+  const c: HeadContext = {
+    spec,
+    pose,
+    sb,
+    H,
+    h: spec.head,
+    hair: spec.hair,
+    L: spec.L,
+    P: new HeadProjector(pose.headYaw, pose.headPitch),
+    vol: spec.hair.volume,
+  };
+  addFace(c);
+  const ez = Math.sqrt(1 - c.h.eyeX * c.h.eyeX) * 0.95;
+  for (const s of [1, -1]) addEye(c, s, ez);
+  addNoseMouth(c);
+  addBackHair(c);
+  addSideLocks(c);
+  const cap = addCap(c);
+  addBangs(c, cap);
+  addHairTop(c);
+  addHairAccessory(c);
+}
 
-  // Face, neck shadow, ears.
+/** Face, the neck's shadow, ears. */
+function addFace(c: HeadContext): void {
+  const { spec, sb, H, h, L, P } = c;
   const face = faceOutline(spec, P);
   sb.add(L.face, DEPTH.face, H, face);
   if (spec.shading) {
@@ -246,52 +283,55 @@ export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: 
     const ear = ellipse(ex + s * 0.03, ey, 0.15 * h.earSize * squash, 0.27 * h.earSize, s * 0.18, 16);
     sb.add(s > 0 ? L.earL : L.earR, ez > 0.12 ? DEPTH.earFront : DEPTH.earBack, H, ear);
   }
+}
 
-  // Eyes, brows.
-  const ez = Math.sqrt(1 - h.eyeX * h.eyeX) * 0.95;
-  for (const s of [1, -1]) {
-    const k = s > 0 ? "L" : "R";
-    const e = eyeShapes(spec, pose, s);
-    const tilt = s * h.eyeTilt;
-    const place = (pts: Pts) => P.surf(s * h.eyeX, h.eyeY, ez, spin(mirror(pts, s), tilt));
-    const facing = place([0, 0]).facing;
-    if (facing < 0.12) continue; // turned away behind the face outline
-    const d = DEPTH.faceDetail;
-    const eyeLabels = [L[`sclera${k}`], L[`iris${k}`], L[`irisShade${k}`], L[`pupil${k}`]];
-    if (pose.blink > 0.05) {
-      sb.add(L[`sclera${k}`], d + 0.1, H, place(e.sclera).pts);
-      sb.add(L[`iris${k}`], d + 0.11, H, place(e.iris).pts, [L[`sclera${k}`]]);
-      sb.add(L[`irisShade${k}`], d + 0.12, H, place(e.shade).pts, [L[`iris${k}`]]);
-      sb.add(L[`pupil${k}`], d + 0.13, H, place(e.pupil).pts, [L[`iris${k}`], L[`irisShade${k}`]]);
-      for (let j = 0; j < h.highlights; j++) {
-        sb.add(L[`highlight${k}${j}`], d + 0.14, H, place(e.lights[j]).pts, eyeLabels);
-      }
-      sb.add(L[`lash${k}`], d + 0.16, H, place(e.lash).pts);
-      if (h.lowerLash) sb.add(L[`lowerLash${k}`], d + 0.15, H, place(e.lowerLash).pts);
-    } else {
-      sb.add(L[`lash${k}`], d + 0.16, H, place(e.closed).pts);
+/** One eye (s = 1 left, -1 right) and its brow, at depth `ez` on the face; skipped when turned away. */
+function addEye(c: HeadContext, s: number, ez: number): void {
+  const { spec, pose, sb, H, h, L, P } = c;
+  const k = s > 0 ? "L" : "R";
+  const e = eyeShapes(spec, pose, s);
+  const tilt = s * h.eyeTilt;
+  const place = (pts: Pts) => P.surf(s * h.eyeX, h.eyeY, ez, spin(mirror(pts, s), tilt));
+  const facing = place([0, 0]).facing;
+  if (facing < 0.12) return; // turned away behind the face outline
+  const d = DEPTH.faceDetail;
+  const eyeLabels = [L[`sclera${k}`], L[`iris${k}`], L[`irisShade${k}`], L[`pupil${k}`]];
+  if (pose.blink > 0.05) {
+    sb.add(L[`sclera${k}`], d + 0.1, H, place(e.sclera).pts);
+    sb.add(L[`iris${k}`], d + 0.11, H, place(e.iris).pts, [L[`sclera${k}`]]);
+    sb.add(L[`irisShade${k}`], d + 0.12, H, place(e.shade).pts, [L[`iris${k}`]]);
+    sb.add(L[`pupil${k}`], d + 0.13, H, place(e.pupil).pts, [L[`iris${k}`], L[`irisShade${k}`]]);
+    for (let j = 0; j < h.highlights; j++) {
+      sb.add(L[`highlight${k}${j}`], d + 0.14, H, place(e.lights[j]).pts, eyeLabels);
     }
-    // Eyelash spikes at the outer corner (hand-drawn strokes).
-    const W = h.eyeW, Hh = h.eyeH;
-    for (let j = 0; j < 2; j++) {
-      const sp =
-        place([0.5 * W, -0.22 * Hh - j * 0.12 * Hh, 0.66 * W + j * 0.02, -0.3 * Hh - j * 0.2 * Hh]).pts;
-      sb.stroke(H, sp, 0.02);
-    }
-    // Brow.
-    const bl = h.browLen;
-    const browLine = openSpline([-0.5 * bl, 0.03, 0, -h.browArch - 0.02, 0.5 * bl, 0.06], 4);
-    const brow = taperedStroke(browLine, h.browT, 0.35);
-    const by = h.eyeY - h.eyeH * 0.5 - 0.2 + h.browY - 0.07 * pose.brow;
-    sb.add(
-      L[`brow${k}`],
-      d + 0.2,
-      H,
-      P.surf(s * (h.eyeX + 0.03), by, ez * 0.98, spin(mirror(brow, s), -s * 0.08 * pose.brow)).pts,
-    );
+    sb.add(L[`lash${k}`], d + 0.16, H, place(e.lash).pts);
+    if (h.lowerLash) sb.add(L[`lowerLash${k}`], d + 0.15, H, place(e.lowerLash).pts);
+  } else {
+    sb.add(L[`lash${k}`], d + 0.16, H, place(e.closed).pts);
   }
+  // Eyelash spikes at the outer corner (hand-drawn strokes).
+  const W = h.eyeW, Hh = h.eyeH;
+  for (let j = 0; j < 2; j++) {
+    const sp =
+      place([0.5 * W, -0.22 * Hh - j * 0.12 * Hh, 0.66 * W + j * 0.02, -0.3 * Hh - j * 0.2 * Hh]).pts;
+    sb.stroke(H, sp, 0.02);
+  }
+  // Brow.
+  const bl = h.browLen;
+  const browLine = openSpline([-0.5 * bl, 0.03, 0, -h.browArch - 0.02, 0.5 * bl, 0.06], 4);
+  const brow = taperedStroke(browLine, h.browT, 0.35);
+  const by = h.eyeY - h.eyeH * 0.5 - 0.2 + h.browY - 0.07 * pose.brow;
+  sb.add(
+    L[`brow${k}`],
+    d + 0.2,
+    H,
+    P.surf(s * (h.eyeX + 0.03), by, ez * 0.98, spin(mirror(brow, s), -s * 0.08 * pose.brow)).pts,
+  );
+}
 
-  // Nose, mouth, blush.
+/** Nose, mouth (open or a line), blush. */
+function addNoseMouth(c: HeadContext): void {
+  const { pose, sb, H, h, L, P } = c;
   const d = DEPTH.faceDetail;
   const noseY = (h.eyeY + h.eyeH * 0.5 + h.mouthY) / 2 + 0.04;
   if (L.nose !== undefined) {
@@ -347,8 +387,11 @@ export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: 
       );
     }
   }
+}
 
-  // Hair: back hair (behind the whole body), tails.
+/** Back hair (behind the whole body), back locks and tails. */
+function addBackHair(c: HeadContext): void {
+  const { pose, sb, H, hair, L, P, vol } = c;
   const bw = hair.backW, bl = hair.backLen, r = 1 + vol + 0.05;
   const shift = -0.12 * P.sy;
   const back: Pts = arc(shift, -0.02, r, r + 0.04, Math.PI - 0.1, 2 * Math.PI + 0.1, 16);
@@ -396,16 +439,22 @@ export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: 
     sb.add(L.tailPony, DEPTH.tails, H, lock(ax, ay, hair.tailW * 1.1, tip[0], tip[1], sg * 0.15, 1.3, 10));
     sb.add(L.hairTie, DEPTH.tails + 0.01, H, ellipse(ax, ay + 0.1, 0.16, 0.12, 0, 14));
   }
+}
 
-  // Side locks (in front of the face, or behind the head when turned away).
+/** Side locks (in front of the face, or behind the head when turned away). */
+function addSideLocks(c: HeadContext): void {
+  const { sb, H, hair, P, vol } = c;
   for (const l of hair.sides) {
     const lk = lockPts(P, { ...l, rootY: l.rootY }, 1.04 + vol, 1.06 + vol, 1.0);
     const depth = lk.facing > -0.3 ? DEPTH.sideFront + 0.01 * l.order : DEPTH.sideBack;
     sb.add(l.label, depth, H, lk.pts);
     if (lk.facing > -0.3) strands(sb, H, lk.root, lk.tip, lk.w, 1, l.label);
   }
+}
 
-  // Cap: the hair over the top of the head, down to the hairline.
+/** Cap: the hair over the top of the head, down to the hairline; returns its outline. */
+function addCap(c: HeadContext): Pts {
+  const { sb, H, L, P, vol } = c;
   const cap: Pts = arc(0, -0.03, 1 + vol, 1 + vol, Math.PI - 0.35, 2 * Math.PI + 0.35, 20);
   const hairline: [number, number][] = [
     [0.97, 0.05],
@@ -424,8 +473,12 @@ export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: 
     cap.push(px, py);
   }
   sb.add(L.hairCap, DEPTH.cap, H, cap);
+  return cap;
+}
 
-  // Bangs, and their shadow on the forehead.
+/** Bangs, and their shadow on the forehead (with the cap's). */
+function addBangs(c: HeadContext, cap: Pts): void {
+  const { spec, sb, H, hair, L, P, vol } = c;
   const shadow: Pts[] = [];
   for (const l of hair.bangs) {
     const lk = lockPts(P, l, 1.04 + vol * 0.5, 1.1 + vol, 1.15);
@@ -438,8 +491,11 @@ export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: 
     shadow.push(shiftPts(cap, 0, 0.12));
     sb.add(L.faceShadow, DEPTH.faceDetail - 0.05, H, shadow, [L.face, L.earL, L.earR]);
   }
+}
 
-  // Ahoge, highlights, accessories.
+/** Ahoge and highlights. */
+function addHairTop(c: HeadContext): void {
+  const { sb, H, hair, L, P, vol } = c;
   if (hair.ahoge) {
     sb.add(
       L.ahoge,
@@ -468,6 +524,11 @@ export function buildHead(spec: CharacterSpec, pose: Pose, sb: SceneBuilder, H: 
       hairLabels,
     );
   });
+}
+
+/** Clip, bow or headband. */
+function addHairAccessory(c: HeadContext): void {
+  const { spec, sb, H, L, P, vol } = c;
   const acc = spec.acc;
   if (acc.hair === "clip") {
     const { pts, facing } = P.surf(

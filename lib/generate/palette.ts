@@ -4,10 +4,10 @@
  *
  * @module
  */
+import type { Rgb } from "../image/types.ts";
 import type { Rng } from "../util/rng.ts";
 
-/** An RGB triple, 0-255. */
-export type Rgb = [number, number, number];
+export type { Rgb } from "../image/types.ts";
 
 /**
  * RGB from hue (0-360), saturation and lightness (0-1).

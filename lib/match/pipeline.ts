@@ -223,6 +223,44 @@ function maxLabel(d: Int32Array): number {
   return m;
 }
 
+/** Options of one {@link matchPair} call with `auto` resolved. */
+type ResolvedMatchOptions = MatchPairOptions & { matcher: MatcherKind; regions: RegionMode };
+
+/** What the stages of one {@link matchPair} call share: its options, scores, timings and warnings. */
+interface PairRun {
+  o: ResolvedMatchOptions;
+  ro: RegionOptions;
+  sim: PairSimilarity;
+  /** Patch scores [2N, 2N], or null when nothing reads them. */
+  S: Float32Array | null;
+  timings: MatchTimings;
+  warnings: string[];
+  /** Start of the stage being timed. */
+  t: number;
+}
+
+/** Milliseconds since the stage being timed began; starts the next one. */
+function lap(run: PairRun): number {
+  const now = performance.now(), d = now - run.t;
+  run.t = now;
+  return d;
+}
+
+function emptyTimings(): MatchTimings {
+  return {
+    scores: 0,
+    resize: 0,
+    post: {},
+    vote: 0,
+    similarity: 0,
+    matching: 0,
+    context: 0,
+    matcher: {},
+    refine: 0,
+    total: 0,
+  };
+}
+
 /**
  * Regions of both drawings and their correspondences.
  *
@@ -254,151 +292,151 @@ export function matchPair(
   checkRegions("reference", lineA, o.regionsA);
   checkRegions("target", lineB, o.regionsB);
   const t0 = performance.now();
-  const warnings: string[] = [];
-  const timings: MatchTimings = {
-    scores: 0,
-    resize: 0,
-    post: {},
-    vote: 0,
-    similarity: 0,
-    matching: 0,
-    context: 0,
-    matcher: {},
-    refine: 0,
-    total: 0,
+  const run: PairRun = { o, ro, sim, S: null, timings: emptyTimings(), warnings: [], t: performance.now() };
+  run.S = needsScores ? scoreMatrix(sim.cosine, 2 * sim.n, o.score) : null; // [2N, 2N]
+  run.timings.scores = lap(run);
+  warnSizes(run, lineA, lineB);
+
+  // Regions of each drawing, then the matcher, then the region maps at the inputs' own sizes.
+  const a = segmentSide(run, "reference", lineA, "aa", o.regionsA);
+  const b = segmentSide(run, "target", lineB, "bb", o.regionsB);
+  run.t = performance.now();
+  const m = o.matcher === "region" ? regionMatcherStage(run, a, b) : paperMatcherStage(run, a, b);
+  const regionsA = fullRegions(run, a, lineA, o.regionsA), regionsB = fullRegions(run, b, lineB, o.regionsB);
+  run.timings.refine = lap(run);
+  run.timings.total = performance.now() - t0;
+  const ids = (bg: Uint8Array) => [...bg.keys()].filter((r) => bg[r] === 1);
+  return {
+    regionsA,
+    regionsB,
+    countA: a.count,
+    countB: b.count,
+    backgroundA: ids(a.background),
+    backgroundB: ids(b.background),
+    ...m,
+    timings: run.timings,
+    warnings: run.warnings,
   };
-  let t = performance.now();
-  const lap = () => {
-    const now = performance.now(), d = now - t;
-    t = now;
-    return d;
-  };
-  const n = sim.n;
-  const S = needsScores ? scoreMatrix(sim.cosine, 2 * n, o.score) : null; // [2N, 2N]
-  timings.scores = lap();
+}
+
+/** Warns when the two drawings differ in size by more than 4x (both are fitted to one model input). */
+function warnSizes(run: PairRun, lineA: GrayImage, lineB: GrayImage): void {
   const sideRatio = Math.max(lineA.width, lineA.height) / Math.max(lineB.width, lineB.height);
   if (sideRatio > 4 || sideRatio < 0.25) {
-    warnings.push(
+    run.warnings.push(
       `the drawings differ in size by ${
         Math.max(sideRatio, 1 / sideRatio).toFixed(1)
       }x (${lineA.width}x${lineA.height} vs ${lineB.width}x${lineB.height}); both are fitted to the same model input, so detail of the larger one is lost`,
     );
   }
+}
 
-  const side = (
-    name: string,
-    line: GrayImage,
-    which: "aa" | "bb",
-    box = which === "aa" ? sim.boxA : sim.boxB,
-    given?: LabelMap,
-  ): Side => {
-    const f = Math.min(1, o.maxWorkingSide / Math.max(line.width, line.height));
-    const w = Math.max(1, Math.round(line.width * f)), h = Math.max(1, Math.round(line.height * f));
-    t = performance.now();
-    const work = f < 1 ? resizeLinePreserving(line, w, h) : line;
-    const layout = patchLayout(box, sim.patch, w, h);
-    timings.resize += lap();
-    const inkPixels = inkMask(work, ro.lines.inkThreshold, scratchUint8("pipeline.ink", w * h)).count;
-    if (inkPixels === 0) {
-      warnings.push(
-        `the ${name} drawing has no strokes (blank): it is one background region and nothing matches it`,
-      );
-    }
-    if (given) {
-      const lr = lineRegions(work, ro.lines);
-      const small = f < 1 ? resizeLabelsNearest(given, w, h).data : given.data;
-      const count = maxLabel(given.data);
-      const lineBg = borderRegions(lr.labels, lr.count, w, h, lr.ink, ro.background);
-      const background = backgroundFromOutside(
-        small,
-        count,
-        outsideMask(lr.labels, lineBg, lr.ink),
-        lr.ink,
-        ro.background,
-      );
-      timings.post.background = (timings.post.background ?? 0) + lap();
-      return { work, layout, labels: small, count, background, given: true };
-    }
-    if (inkPixels === 0) {
-      const background = Uint8Array.of(0, 1);
-      lap();
-      return { work, layout, labels: new Int32Array(w * h).fill(1), count: 1, background, given: false };
-    }
-    lap();
-    const saa = S ? block(S, n, which) : new Float32Array(n * n); // unread by the strokes and lines modes
-    const seg: Segmentation = segment({ gray: work, layout, saa }, o.regions, ro);
-    for (const [k, v] of Object.entries(seg.timings)) timings.post[k] = (timings.post[k] ?? 0) + v;
-    t = performance.now();
-    return { work, layout, labels: seg.labels, count: seg.count, background: seg.background, given: false };
-  };
-  const full = (s: Side, line: GrayImage, given?: LabelMap): LabelMap => {
-    if (given) return { width: given.width, height: given.height, data: given.data.slice() };
-    if (s.work === line) return { width: line.width, height: line.height, data: s.labels };
-    return {
-      width: line.width,
-      height: line.height,
-      data: upscaleLabels(s.labels, s.work.width, s.work.height, line, { refine: o.refine, edge: ro.edge }),
-    };
-  };
-  const ids = (bg: Uint8Array) => [...bg.keys()].filter((r) => bg[r] === 1);
-  const a = side("reference", lineA, "aa", sim.boxA, o.regionsA);
-  const b = side("target", lineB, "bb", sim.boxB, o.regionsB);
-
-  t = performance.now();
-  if (o.matcher === "region") {
-    if (!o.tokens) throw new UserError("the region matcher needs the model's tokens (pairTokens)");
-    const rm = matchRegionSets(
-      {
-        width: a.work.width,
-        height: a.work.height,
-        labels: a.labels,
-        count: a.count,
-        background: a.background,
-      },
-      {
-        width: b.work.width,
-        height: b.work.height,
-        labels: b.labels,
-        count: b.count,
-        background: b.background,
-      },
-      o.tokens,
-      o.regionMatcher,
+/**
+ * One drawing's regions on its working copy (longer side at most `maxWorkingSide`): the given regions resized
+ * (with their background found from the strokes), one region for a blank drawing, or `segment`'s.
+ */
+function segmentSide(
+  run: PairRun,
+  name: string,
+  line: GrayImage,
+  which: "aa" | "bb",
+  given?: LabelMap,
+): Side {
+  const { o, ro, sim, S, timings, warnings } = run;
+  const n = sim.n;
+  const box = which === "aa" ? sim.boxA : sim.boxB;
+  const f = Math.min(1, o.maxWorkingSide / Math.max(line.width, line.height));
+  const w = Math.max(1, Math.round(line.width * f)), h = Math.max(1, Math.round(line.height * f));
+  run.t = performance.now();
+  const work = f < 1 ? resizeLinePreserving(line, w, h) : line;
+  const layout = patchLayout(box, sim.patch, w, h);
+  timings.resize += lap(run);
+  const inkPixels = inkMask(work, ro.lines.inkThreshold, scratchUint8("pipeline.ink", w * h)).count;
+  if (inkPixels === 0) {
+    warnings.push(
+      `the ${name} drawing has no strokes (blank): it is one background region and nothing matches it`,
     );
-    timings.matcher = rm.timings;
-    timings.matching = lap();
-    const regionsA = full(a, lineA, o.regionsA), regionsB = full(b, lineB, o.regionsB);
-    timings.refine = lap();
-    timings.total = performance.now() - t0;
-    return {
-      regionsA,
-      regionsB,
-      countA: a.count,
-      countB: b.count,
-      backgroundA: ids(a.background),
-      backgroundB: ids(b.background),
-      matches: rm.matches,
-      simAB: rm.simAB,
-      simBA: rm.simBA,
-      colourSource: rm.colourSource,
-      timings,
-      warnings,
-    };
   }
+  if (given) {
+    const lr = lineRegions(work, ro.lines);
+    const small = f < 1 ? resizeLabelsNearest(given, w, h).data : given.data;
+    const count = maxLabel(given.data);
+    const lineBg = borderRegions(lr.labels, lr.count, w, h, lr.ink, ro.background);
+    const background = backgroundFromOutside(
+      small,
+      count,
+      outsideMask(lr.labels, lineBg, lr.ink),
+      lr.ink,
+      ro.background,
+    );
+    timings.post.background = (timings.post.background ?? 0) + lap(run);
+    return { work, layout, labels: small, count, background, given: true };
+  }
+  if (inkPixels === 0) {
+    const background = Uint8Array.of(0, 1);
+    lap(run);
+    return { work, layout, labels: new Int32Array(w * h).fill(1), count: 1, background, given: false };
+  }
+  lap(run);
+  const saa = S ? block(S, n, which) : new Float32Array(n * n); // unread by the strokes and lines modes
+  const seg: Segmentation = segment({ gray: work, layout, saa }, o.regions, ro);
+  for (const [k, v] of Object.entries(seg.timings)) timings.post[k] = (timings.post[k] ?? 0) + v;
+  run.t = performance.now();
+  return { work, layout, labels: seg.labels, count: seg.count, background: seg.background, given: false };
+}
+
+/** A side's regions at its drawing's own size (refined along the strokes when the working copy was smaller). */
+function fullRegions(run: PairRun, s: Side, line: GrayImage, given?: LabelMap): LabelMap {
+  if (given) return { width: given.width, height: given.height, data: given.data.slice() };
+  if (s.work === line) return { width: line.width, height: line.height, data: s.labels };
+  return {
+    width: line.width,
+    height: line.height,
+    data: upscaleLabels(s.labels, s.work.width, s.work.height, line, {
+      refine: run.o.refine,
+      edge: run.ro.edge,
+    }),
+  };
+}
+
+/** What a matcher stage gives {@link matchPair}'s result. */
+type MatcherOutput = Pick<MatchPairResult, "matches" | "simAB" | "simBA" | "colourSource">;
+
+/** The region matcher: descriptors pooled from the model's tokens, Sinkhorn, alignment (`region_matcher.ts`). */
+function regionMatcherStage(run: PairRun, a: Side, b: Side): MatcherOutput {
+  const { o, timings } = run;
+  if (!o.tokens) throw new UserError("the region matcher needs the model's tokens (pairTokens)");
+  const set = (s: Side) => ({
+    width: s.work.width,
+    height: s.work.height,
+    labels: s.labels,
+    count: s.count,
+    background: s.background,
+  });
+  const rm = matchRegionSets(set(a), set(b), o.tokens, o.regionMatcher);
+  timings.matcher = rm.timings;
+  timings.matching = lap(run);
+  return { matches: rm.matches, simAB: rm.simAB, simBA: rm.simBA, colourSource: rm.colourSource };
+}
+
+/** The paper's matcher: patch votes, eq. 5 region similarity both ways, threshold matching, context propagation. */
+function paperMatcherStage(run: PairRun, a: Side, b: Side): MatcherOutput {
+  const { o, S, sim, timings } = run;
+  const n = sim.n;
   const useMajority = o.weights === "majority";
   const memb = (s: Side): Membership =>
     useMajority
       ? membershipFromVote(patchVote(s.labels, s.count, s.layout), s.count)
       : membershipFromPixels(s.labels, s.count, s.layout);
   const mA = memb(a), mB = memb(b);
-  timings.vote = lap();
+  timings.vote = lap(run);
   const simAB = regionSimilarity(block(S!, n, "ab"), n, mA, mB);
   const simBA = regionSimilarity(block(S!, n, "ba"), n, mB, mA);
-  timings.similarity = lap();
+  timings.similarity = lap(run);
   const skipA = o.matchBackground ? undefined : a.background,
     skipB = o.matchBackground ? undefined : b.background;
   let matches = matchRegions(simAB, simBA, a.count, b.count, { ...o.matching, skipA, skipB });
-  timings.matching = lap();
+  timings.matching = lap(run);
   if (o.context === true || (o.context === "auto" && o.regions !== "patches")) {
     const ga = regionGeometry(a.labels, a.work.width, a.work.height, a.count);
     const gb = regionGeometry(b.labels, b.work.width, b.work.height, b.count);
@@ -414,22 +452,6 @@ export function matchPair(
       x.ref_region - y.ref_region || x.tgt_region - y.tgt_region
     );
   }
-  timings.context = lap();
-
-  const regionsA = full(a, lineA, o.regionsA), regionsB = full(b, lineB, o.regionsB);
-  timings.refine = lap();
-  timings.total = performance.now() - t0;
-  return {
-    regionsA,
-    regionsB,
-    countA: a.count,
-    countB: b.count,
-    backgroundA: ids(a.background),
-    backgroundB: ids(b.background),
-    matches,
-    simAB,
-    simBA,
-    timings,
-    warnings,
-  };
+  timings.context = lap(run);
+  return { matches, simAB, simBA };
 }

@@ -211,8 +211,3 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   log?.(line);
   return { backend: name, kernels, native, line };
 }
-
-/** Unplugs a native gemm from the fast kernels (tests and benchmarks switch paths in one process). */
-export function resetNativeGemm(): void {
-  setNativeGemm(null);
-}

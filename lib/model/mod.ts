@@ -34,6 +34,15 @@ export { type KernelMode, kernelMode, setKernelMode } from "./ops.ts";
 export { resizePosEmbed } from "./pos_embed.ts";
 export * from "./similarity.ts";
 export * from "./weights.ts";
+export {
+  type AdapterProbe,
+  GpuError,
+  gpuGuard,
+  onWebgpu,
+  probeAdapter,
+  SOFTWARE_ENV,
+  webgpuMatmulPeak,
+} from "./webgpu.ts";
 
 /** The model type that `loadModel` returns. */
 export type Model = PatchSimilarityModel;

@@ -44,6 +44,35 @@ export const UPSCALE_DEFAULTS: UpscaleOptions = {
 /** Side of the tiles the edge map is computed on (a tile pays a 16-px apron for the blur; smaller tiles fit the thin band better). */
 const TILE = 32;
 
+/** The working grid against the full one: sizes, scales and each working column's full-resolution columns. */
+interface UpscaleGrid {
+  /** Working labels and size. */
+  labels: Int32Array;
+  w: number;
+  h: number;
+  /** Full size. */
+  W: number;
+  H: number;
+  /** Working pixels per full-resolution pixel. */
+  sx: number;
+  sy: number;
+  /** Footprint of working column c: full-resolution columns [xs0[c], xs1[c]). */
+  xs0: Int32Array;
+  xs1: Int32Array;
+  /** Working pixels next to another label (8-neighbours). */
+  near: Uint8Array;
+}
+
+/** The band of full-resolution pixels to decide again, and the tiles of edge values its flood reads. */
+interface Band {
+  /** 1: in the band, label cleared; 2: labelled by the flood; 0: outside. */
+  band: Uint8Array;
+  tileOn: Uint8Array;
+  tilesX: number;
+  tilesY: number;
+  pixels: number;
+}
+
 /**
  * Labels (ids >= 1, 0 = none) of a `width` x `height` working image, at `gray`'s full size.
  *
@@ -64,7 +93,36 @@ export function upscaleLabels(
   const w = width, h = height;
   const out = resizeLabelsNearest({ width: w, height: h, data: labels }, W, H).data;
   if (!o.refine || (W === w && H === h) || n === 0) return out;
-  // Working pixels next to another label (8-neighbours).
+  const g = upscaleGrid(labels, w, h, W, H);
+  const keep = bandSeeds(g);
+  const band = markBand(g, out);
+  // Seeds of labels left without one: the centre of the chosen working pixel's footprint.
+  for (let v = 1; v < keep.length; v++) {
+    const p = keep[v];
+    if (p < 0) continue;
+    const wx = p % w, wy = (p - wx) / w;
+    const x = Math.min(W - 1, Math.floor((wx + 0.5) / g.sx)),
+      y = Math.min(H - 1, Math.floor((wy + 0.5) / g.sy));
+    const q = y * W + x;
+    if (band.band[q]) band.band[q] = 0, band.pixels--;
+    out[q] = v;
+  }
+  if (band.pixels === 0) return out;
+  const values = bandEdgeValues(gray, band, o.edge);
+  floodBand(g, band, values, out, o);
+  // Band pixels no flood reached (walled off by unlabelled pixels) get their enlarged label back.
+  for (let y = 0; y < H; y++) {
+    const o0 = y * W, wr = Math.min(h - 1, Math.floor((y + 0.5) * g.sy)) * w;
+    for (let c = 0; c < w; c++) {
+      if (!g.near[wr + c]) continue;
+      for (let p = o0 + g.xs0[c]; p < o0 + g.xs1[c]; p++) if (band.band[p] === 1) out[p] = labels[wr + c];
+    }
+  }
+  return out;
+}
+
+/** The grid of {@link UpscaleGrid}, with the working pixels next to another label marked. */
+function upscaleGrid(labels: Int32Array, w: number, h: number, W: number, H: number): UpscaleGrid {
   const near = scratchUint8("upscale.near", w * h, 0);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -77,8 +135,23 @@ export function upscaleLabels(
       }
     }
   }
-  // A label with no working pixel outside the band keeps a seed: its working pixel with the most same-label
-  // neighbours (the first such, in raster order).
+  // Each full-resolution pixel's working pixel is sampled as the enlargement samples it.
+  const sx = w / W, sy = h / H;
+  const xs0 = new Int32Array(w).fill(W), xs1 = new Int32Array(w);
+  for (let x = 0; x < W; x++) {
+    const c = Math.min(w - 1, Math.floor((x + 0.5) * sx));
+    if (x < xs0[c]) xs0[c] = x;
+    xs1[c] = x + 1;
+  }
+  return { labels, w, h, W, H, sx, sy, xs0, xs1, near };
+}
+
+/**
+ * For each label with no working pixel outside the band, the working pixel that keeps it a seed: the one with the
+ * most same-label neighbours (the first such, in raster order); -1 for the others. Indexed by label.
+ */
+function bandSeeds(g: UpscaleGrid): Int32Array {
+  const { labels, w, h, near } = g;
   let maxLabel = 0;
   for (let p = 0; p < w * h; p++) if (labels[p] > maxLabel) maxLabel = labels[p];
   const free = new Uint8Array(maxLabel + 1); // 1: has a working pixel outside the band
@@ -98,16 +171,13 @@ export function upscaleLabels(
       if (same > keepScore[v]) keepScore[v] = same, keep[v] = p;
     }
   }
-  // Full-resolution band (band = 1, label cleared), from each pixel's working pixel (the same sampling as the
-  // enlargement): the footprint of working column c is full-resolution columns [xs0[c], xs1[c]).
-  const sx = w / W, sy = h / H;
-  const xs0 = new Int32Array(w).fill(W), xs1 = new Int32Array(w);
-  for (let x = 0; x < W; x++) {
-    const c = Math.min(w - 1, Math.floor((x + 0.5) * sx));
-    if (x < xs0[c]) xs0[c] = x;
-    xs1[c] = x + 1;
-  }
-  const band = scratchUint8("upscale.band", n, 0);
+  return keep;
+}
+
+/** Clears the labels of the full-resolution band in `out` and marks it, with the tiles its flood reads. */
+function markBand(g: UpscaleGrid, out: Int32Array): Band {
+  const { w, h, W, H, sy, xs0, xs1, near } = g;
+  const band = scratchUint8("upscale.band", W * H, 0);
   const tilesX = Math.ceil(W / TILE), tilesY = Math.ceil(H / TILE);
   const tileOn = new Uint8Array(tilesX * tilesY);
   let bandPixels = 0;
@@ -137,23 +207,21 @@ export function upscaleLabels(
       for (let tx = tx0; tx <= tx1; tx++) tileOn[ty0 * tilesX + tx] = tileOn[ty1 * tilesX + tx] = 1;
     }
   }
-  // Seeds of labels left without one: the centre of the chosen working pixel's footprint.
-  for (let v = 1; v <= maxLabel; v++) {
-    const p = keep[v];
-    if (p < 0) continue;
-    const wx = p % w, wy = (p - wx) / w;
-    const x = Math.min(W - 1, Math.floor((wx + 0.5) / sx)), y = Math.min(H - 1, Math.floor((wy + 0.5) / sy));
-    const q = y * W + x;
-    if (band[q]) band[q] = 0, bandPixels--;
-    out[q] = v;
-  }
-  if (bandPixels === 0) return out;
-  // Edge values on the tiles the flood reads.
-  const values = scratchFloat32("upscale.values", n);
+  return { band, tileOn, tilesX, tilesY, pixels: bandPixels };
+}
+
+/** Full-resolution edge values on the band's tiles, with their range over those tiles. */
+function bandEdgeValues(
+  gray: GrayImage,
+  b: Band,
+  edge: Partial<EdgeOptions>,
+): { values: Float32Array; mn: number; mx: number } {
+  const W = gray.width, H = gray.height;
+  const values = scratchFloat32("upscale.values", W * H);
   let mn = Infinity, mx = -Infinity;
-  for (let ty = 0; ty < tilesY; ty++) {
-    for (let tx = 0; tx < tilesX; tx++) {
-      if (!tileOn[ty * tilesX + tx]) continue;
+  for (let ty = 0; ty < b.tilesY; ty++) {
+    for (let tx = 0; tx < b.tilesX; tx++) {
+      if (!b.tileOn[ty * b.tilesX + tx]) continue;
       const x0 = tx * TILE, y0 = ty * TILE;
       const [lo, hi] = edgeValues(
         gray,
@@ -165,17 +233,33 @@ export function upscaleLabels(
         W,
         0,
         0,
-        o.edge,
+        edge,
       );
       if (lo < mn) mn = lo;
       if (hi > mx) mx = hi;
     }
   }
+  return { values, mn, mx };
+}
+
+/**
+ * Floods the band of `out` over the quantised edge values. It starts from the band pixels beside a labelled
+ * pixel outside it (raster order), each taking the label of its lowest such neighbour (first in neighbour order on
+ * ties), as if those labelled pixels had been popped first; then lowest level first, oldest first (as
+ * `watershed` does).
+ */
+function floodBand(
+  g: UpscaleGrid,
+  b: Band,
+  ev: { values: Float32Array; mn: number; mx: number },
+  out: Int32Array,
+  o: UpscaleOptions,
+): void {
+  const { w, h, W, H, sy, xs0, xs1, near } = g;
+  const band = b.band, values = ev.values, mn = ev.mn, mx = ev.mx;
+  const n = W * H;
   const L = Math.max(1, o.levels | 0), top = L - 1;
   const scale = mx > mn ? top / (mx - mn) : 0;
-  // Flood the band. It starts from the band pixels beside a labelled pixel outside it (raster order), each
-  // taking the label of its lowest such neighbour (first in neighbour order on ties), as if those labelled
-  // pixels had been popped first; then lowest level first, oldest first (as `watershed` does).
   const head = new Int32Array(L).fill(-1), tail = new Int32Array(L).fill(-1);
   const next = scratchInt32("upscale.next", n);
   const eight = o.connectivity === 2;
@@ -239,13 +323,4 @@ export function upscaleLabels(
       if (lev < cur) cur = lev;
     }
   }
-  // Band pixels no flood reached (walled off by unlabelled pixels) get their enlarged label back.
-  for (let y = 0; y < H; y++) {
-    const o0 = y * W, wr = Math.min(h - 1, Math.floor((y + 0.5) * sy)) * w;
-    for (let c = 0; c < w; c++) {
-      if (!near[wr + c]) continue;
-      for (let p = o0 + xs0[c]; p < o0 + xs1[c]; p++) if (band[p] === 1) out[p] = labels[wr + c];
-    }
-  }
-  return out;
 }

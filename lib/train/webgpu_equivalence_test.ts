@@ -29,6 +29,17 @@ const adapter = await probeAdapter();
 const skip = !adapter.found;
 if (skip) console.log(`note: WebGPU equivalence skipped: ${adapter.description}`);
 
+Deno.test({
+  name: "webgpu: CI has an adapter (the equivalence tests must not skip there)",
+  ignore: Deno.env.get("CI") !== "true",
+  fn: () => {
+    assert(
+      adapter.found,
+      `CI=true but no WebGPU adapter: ${adapter.description} (install libegl1 libegl-mesa0 libgl1-mesa-dri)`,
+    );
+  },
+});
+
 /** Losses: relative to max(1, |loss|), at every step. */
 export const LOSS_TOLERANCE = 1e-4;
 /** Cosine similarities: absolute, every entry. */

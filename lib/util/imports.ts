@@ -7,7 +7,7 @@
  *
  * ```sh
  * deno run -R lib/util/imports.ts            # folder edges with counts, then the rank order
- * deno run -R lib/util/imports.ts --mermaid  # the same as a mermaid graph
+ * deno run -R lib/util/imports.ts --mermaid  # a mermaid graph of it, without the edges others imply
  * ```
  *
  * @module
@@ -347,6 +347,28 @@ export function folderCycles(g: Map<string, Map<string, unknown>>): string[][] {
   return [...out.values()].sort((x, y) => x.length - y.length || (x.join() < y.join() ? -1 : 1));
 }
 
+/**
+ * The edges of an acyclic folder graph that no longer path implies (its transitive reduction): what a diagram
+ * needs to show the layering without the shortcuts.
+ */
+export function reducedEdges(g: Map<string, Map<string, unknown>>): [string, string][] {
+  const reach = (from: string, skip: string) => {
+    // Folders reachable from `from` without using the direct edge from -> skip.
+    const seen = new Set<string>();
+    const stack = [...(g.get(from)?.keys() ?? [])].filter((w) => w !== skip);
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      stack.push(...(g.get(v)?.keys() ?? []));
+    }
+    return seen;
+  };
+  const out: [string, string][] = [];
+  for (const [a, m] of g) for (const b of m.keys()) if (!reach(a, b).has(b)) out.push([a, b]);
+  return out.sort((x, y) => folderRank(y[0]) - folderRank(x[0]) || (x[0] + x[1] < y[0] + y[1] ? -1 : 1));
+}
+
 /** The rank of a folder in {@link FOLDER_RANKS}, or -1 when it has none. */
 export function folderRank(folder: string): number {
   return FOLDER_RANKS.findIndex((r) => r.includes(folder));
@@ -359,10 +381,9 @@ if (import.meta.main) {
   const folders = [...new Set([...g.keys(), ...[...g.values()].flatMap((m) => [...m.keys()])])]
     .sort((a, b) => folderRank(a) - folderRank(b) || (a < b ? -1 : 1));
   if (Deno.args.includes("--mermaid")) {
-    console.log("flowchart BT");
-    for (const a of folders) {
-      for (const b of [...(g.get(a)?.keys() ?? [])].sort()) console.log(`  ${a} --> ${b}`);
-    }
+    // Arrows point from the importer to what it imports; edges implied by others are left out.
+    console.log("flowchart TD");
+    for (const [a, b] of reducedEdges(g)) console.log(`  ${a} --> ${b}`);
   } else {
     for (const a of folders) {
       const m = g.get(a);

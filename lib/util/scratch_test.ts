@@ -7,6 +7,7 @@ import {
   scratchInt32Zeroed,
   scratchUint8,
 } from "./scratch.ts";
+import { isTestPath, LIB_DIR, sourceFiles, stripComments } from "./imports.ts";
 
 Deno.test("scratch buffers are reused by name, grow on demand, and are dropped on release", () => {
   releaseScratch();
@@ -38,4 +39,25 @@ Deno.test("releaseScratch by prefix drops only those buffers", () => {
   assert(scratchInt32("keep.a", 16).buffer === keep.buffer);
   assert(scratchInt32("drop.a", 16).buffer !== drop.buffer);
   releaseScratch();
+});
+
+Deno.test("scratch names: each name is borrowed in one file of lib/ only (the borrowing rule, across steps)", () => {
+  // Two files borrowing one name could hand one step's array to another mid-use; within a file the author sees
+  // every use. Names are string literals by convention ("<step>.<variable>"), so a text scan finds them.
+  const users = new Map<string, Set<string>>();
+  for (const file of sourceFiles()) {
+    if (isTestPath(file) || file === "util/scratch.ts") continue;
+    const code = stripComments(Deno.readTextFileSync(`${LIB_DIR}/${file}`));
+    for (
+      const m of code.matchAll(
+        /\bscratch(?:Int32Zeroed|Int32|Float32|Float64|Uint16|Uint8)\(\s*(["'`])([^"'`]+)\1/g,
+      )
+    ) {
+      if (!users.has(m[2])) users.set(m[2], new Set());
+      users.get(m[2])!.add(file);
+    }
+  }
+  assert(users.size > 20, `only ${users.size} scratch names found: the scan is broken`);
+  const shared = [...users].filter(([, f]) => f.size > 1).map(([n, f]) => `${n}: ${[...f].join(", ")}`);
+  assertEquals(shared, [], "scratch names borrowed in more than one file");
 });

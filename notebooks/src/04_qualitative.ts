@@ -5,8 +5,11 @@
 // unmatched regions grey; background white; strokes on top.** For each pair:
 //
 // 1. the ground truth (each label one colour, the same in both frames),
-// 2. ours (the model of the `WEIGHTS` knob, the shipped one, through the paper's post-processing, `patches` mode,
-//    and through the `REGIONS` knob's mode, `hybrid`; both with the thresholds of the knobs),
+// 2. ours: the toolkit's default, the **region matcher** on stroke regions (the model of the `WEIGHTS` knob, the
+//    shipped one: its tokens pooled per region, matched with geometry, neighbourhood, Sinkhorn with a dustbin and
+//    a coarse alignment; what `deno task colorize` runs), then the same model through the paper's post-processing
+//    (`patches` mode) and through the `REGIONS` knob's mode (`hybrid`, the old default), both with the thresholds
+//    of the knobs,
 // 3. the oracle (ground-truth patch similarities through the same post-processing: the best this pipeline can
 //    do),
 // 4. flood fill (regions between strokes, matched by position and shape),
@@ -14,9 +17,11 @@
 // then colourisation: the target drawing filled with the colours of the matched regions of the coloured
 // reference frame, beside the true colours, with the pixel accuracy over non-stroke pixels.
 //
-// Then the real drawings when `../shared/real` is present: the PaintBucket-Character sample frame (Char0242,
-// 1920x1920, a single frame: paired with its mirror image, an exact pixel permutation whose labels carry over)
-// and the hand-drawn clip `laughing_girl` frames 0000 and 0002 (1600x1600, no labels: pictures only).
+// Then warped real frames when the held-out sets `data/realwarp-pbc` and `data/realwarp-girl` are there (a real
+// frame and a smooth non-rigid warp of it, with exact truth; evaluation only), and the real drawings when
+// `../shared/real` is present: the PaintBucket-Character sample frame (Char0242, 1920x1920, a single frame: paired
+// with its mirror image, an exact pixel permutation whose labels carry over) and the hand-drawn clip
+// `laughing_girl` frames 0000 and 0002 (1600x1600, no labels: pictures only).
 
 // %%
 // Knobs: edit, then run the notebook again. Relative paths are from the repository root, whatever the kernel's
@@ -26,21 +31,26 @@ const WEIGHTS = "experiments/small-v1"; // the model: model.json + weights.bin
 const PICKS = [0, 120, 240]; // which pairs of each split are pictured (indices, taken modulo the split's size)
 const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
 const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
-const REGIONS = "hybrid" as RegionMode; // 2nd "ours": patches (paper) | lines | hybrid | strokes
+const REGIONS = "hybrid" as RegionMode; // 3rd "ours" (the old default): patches | lines | hybrid | strokes
+// Warped real frames (held-out, evaluation only): the first pair of each set that is there is pictured.
+const REALWARP = ["data/realwarp-pbc", "data/realwarp-girl"];
 
 import * as path from "node:path";
 import {
+  colorizationScores,
   type ColorizedMethod,
   colorizeMethods,
   colorizePair,
   type ColorizePairResult,
-  colorizationScores,
+  existsSync,
+  fromRepo,
   type GrayImage,
+  hasPairTokens,
   labelColors,
   type LabelMap,
   loadFrame,
-  type MatchPairOptions,
   MATCHING_DEFAULTS,
+  type MatchPairOptions,
   matchVisualization,
   notebookModel,
   notebookSplits,
@@ -55,11 +65,13 @@ import {
   realDataDir,
   REGION_DEFAULTS,
   type RegionMode,
+  resolvePairs,
   type Rgb,
   type RgbImage,
   showImages,
   showMarkdown,
   showTable,
+  similarityFromTokens,
 } from "../lib/mod.ts";
 
 const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
@@ -81,9 +93,10 @@ const knobs = (regions: RegionMode): Partial<MatchPairOptions> => ({
 // `matchVisualization` (lib/viz) paints matched groups; the ground truth is painted by label with one palette
 // shared by both frames; colourisation is `colorizePair` (lib/match, what `deno task colorize` runs): reference
 // colours by region, the most similar reference region's colour for regions no match covers, the reference
-// background's colour for the background. Flood fill has no similarity: its matched regions only. `methodsFor`
-// runs every method on a pair with the knobs above; with the release's thresholds it gives what
-// `colorizeMethods` (lib/eval/colorization.ts) gives, which `deno task bench:colorize` scores over many pairs.
+// background's colour for the background; under the region matcher every target region has a colour source of its
+// own. Flood fill has no similarity: its matched regions only. `methodsFor` runs every method on a pair with the
+// knobs above (one model forward for all of ours); with the release's thresholds it gives what `colorizeMethods`
+// (lib/eval/colorization.ts) gives, which `deno task bench:colorize` scores over many pairs.
 
 // %%
 const palette = new Map<number, Rgb>(labelColors(256).map((c, k) => [k, c]));
@@ -101,14 +114,16 @@ function truthPicture(f: PbcFrame): RgbImage {
 type Method = Omit<ColorizedMethod, "name"> & { name: string };
 
 /**
- * Every method on a pair, with the knobs: ours in `patches` mode and in the `REGIONS` mode (one forward pass),
- * the oracle (ground-truth similarities, `patches`) when the truth is known, and flood fill (no thresholds).
+ * Every method on a pair, with the knobs: ours through the region matcher (the default), in `patches` mode and
+ * in the `REGIONS` mode (one forward pass: the tokens, and their similarity), the oracle (ground-truth
+ * similarities, `patches`) when the truth is known and `withOracle`, and flood fill (no thresholds).
  */
 async function methodsFor(
   refColor: RgbImage,
   lineA: GrayImage,
   lineB: GrayImage,
   truth?: { a: PbcFrame; b: PbcFrame },
+  withOracle = true,
 ): Promise<Method[]> {
   const via = (name: string, c: ColorizePairResult): Method => ({
     name,
@@ -122,13 +137,20 @@ async function methodsFor(
     seconds: 0,
   });
   const out: Method[] = [];
-  if (model) {
-    const sim = await model.similarity(lineA, lineB);
+  if (model && hasPairTokens(model)) {
+    const tokens = await model.pairTokens(lineA, lineB);
+    const sim = similarityFromTokens(tokens);
+    out.push(
+      via(
+        "ours (region matcher)",
+        colorizePair(refColor, lineA, lineB, sim, { match: { matcher: "region", regions: "auto", tokens } }),
+      ),
+    );
     for (const mode of REGIONS === "patches" ? ["patches" as const] : ["patches" as const, REGIONS]) {
       out.push(via(`ours (${mode})`, colorizePair(refColor, lineA, lineB, sim, { match: knobs(mode) })));
     }
   }
-  if (truth) {
+  if (truth && withOracle) {
     const sim = oracleSimilarity(truth.a, truth.b, oracleGrid({ model }));
     out.push(via("oracle (patches)", colorizePair(refColor, lineA, lineB, sim, { match: knobs("patches") })));
   }
@@ -203,6 +225,43 @@ for (const s of splits) {
 
 // %%
 await showTable(colourRows);
+
+// %% [markdown]
+// ## Warped real frames: the default beside the old default and flood fill
+// The first pair of each `REALWARP` set: a real frame (the PaintBucket-Character sample, the hand-drawn
+// `laughing_girl` frame) coloured, and a smooth non-rigid warp of it as the target (exact truth carried by the
+// warp). Held out: nothing was trained or tuned on them. Skipped when the sets are not there (`deno task warp`,
+// README).
+
+// %%
+const warped = REALWARP.map(fromRepo).filter((d) => existsSync(path.join(d, "pairs.csv")));
+if (!warped.length) await showMarkdown("*No `data/realwarp-*` sets here: warped real frames skipped.*");
+if (!model && warped.length) await showMarkdown("*No model (see the first output lines): flood fill only.*");
+for (const root of warped) {
+  const [p] = await resolvePairs(root);
+  const [a, b] = await Promise.all([loadFrame(root, p.dir, p.reference), loadFrame(root, p.dir, p.target)]);
+  const [refColor, tgtColor] = await Promise.all([readRgb(a.paths.gt!), readRgb(b.paths.gt!)]);
+  const methods = (await methodsFor(refColor, a.line, b.line, { a, b }, false)).filter((m) =>
+    m.name !== "ours (patches)"
+  );
+  const scores = methods.map((r) => colorizationScores(r.fills, tgtColor, b.line));
+  await showMarkdown(
+    `### ${
+      path.basename(root)
+    }: \`${p.dir}\` ${p.reference} → ${p.target} (${b.line.width}x${b.line.height})`,
+  );
+  await showImages([refColor, ...methods.map((r) => r.painted), tgtColor], {
+    titles: [
+      "reference colours",
+      ...methods.map((r, i) =>
+        `${r.name}: fg pixels ${pct(scores[i].pixelFg.accuracy)}, regions ${pct(scores[i].region.accuracy)}`
+      ),
+      "true target colours",
+    ],
+    width: 300,
+    maxSide: 768,
+  });
+}
 
 // %% [markdown]
 // ## The real PaintBucket-Character frame, paired with its mirror image
