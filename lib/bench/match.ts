@@ -7,6 +7,12 @@
  * forward against the PyTorch peer at batch 1 after warm-up on both sides, at each of its thread settings
  * (lib/bench/forward_report.ts).
  *
+ * With `regionMatcher` (the default), one more row, `region`: the toolkit's default as `deno task colorize` runs
+ * it, end to end: decode, the model forward that gives the tokens (`pairTokens`), stroke regions of both drawings,
+ * the region matcher (its stages: descriptors, geometry, neighbours, Sinkhorn, alignment, readout), painting the
+ * target from the reference's colour frame (`paint`), encoding the region maps and the coloured target. The region
+ * matcher reads the model's tokens, never the oracle's similarity, so this row always runs on the model.
+ *
  * The pair: two frames (7 apart) of one procedurally generated character, rendered in memory at the bench size
  * from the seed, encoded as PNG (the I/O figure decodes them and encodes the outputs). The forward: a trained
  * model's (`weights`) or a randomly initialised `small` one (same cost). An untrained model's similarities merge
@@ -20,8 +26,11 @@ import { renderPair } from "../generate/pair.ts";
 import { edgeMap } from "../image/edge.ts";
 import { encodeLabel16, encodePng, readGray } from "../image/io.ts";
 import { modelFlops } from "../model/flops.ts";
-import { block, type PairSimilarity, scoreMatrix } from "../model/similarity.ts";
+import { block, type PairSimilarity, type PairTokens, scoreMatrix } from "../model/similarity.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
+import { colorizePair } from "../match/colorize_pair.ts";
+import { similarityFromTokens } from "../match/descriptors.ts";
+import type { GrayImage, RgbaImage, RgbImage } from "../image/types.ts";
 import { MATCH_DEFAULTS, matchPair, type MatchPairResult } from "../match/pipeline.ts";
 import { patchLayout } from "../regions/patch_layout.ts";
 import { patchWatershed, type RegionMode, regionOptions, segment } from "../regions/segment.ts";
@@ -54,6 +63,8 @@ export interface MatchBenchOptions {
   backend: string;
   /** Run the PyTorch peer. */
   peer: boolean;
+  /** Also the default's row (`region`: stroke regions, the region matcher, painting). */
+  regionMatcher: boolean;
   /** Warm-up and timed iterations of the forward-alone check, ours and the peer's (batch 1). */
   forwardWarmup: number;
   forwardReps: number;
@@ -67,6 +78,8 @@ export interface ModeFigures {
   post: number;
   matching: number;
   io: number;
+  /** Painting the target from the reference's colours (the `region` row only; NaN elsewhere). */
+  paint: number;
   regions: [number, number];
   matches: number;
   steps: Record<string, number>;
@@ -112,6 +125,102 @@ function split(r: MatchPairResult): { post: number; matching: number; steps: Rec
       context: t.context,
     },
   };
+}
+
+/**
+ * The default's row end to end (as `deno task colorize`): decode, the forward giving the tokens, stroke regions,
+ * the region matcher, painting, encoding the region maps and the coloured target. Medians of `repeats` runs after
+ * 2 warm-ups.
+ */
+async function regionRow(
+  o: MatchBenchOptions,
+  model: { pairTokens(a: GrayImage, b: GrayImage): Promise<PairTokens> },
+  pngA: Uint8Array,
+  pngB: Uint8Array,
+  refColor: RgbImage,
+  strokesAlone: { ms: number; min: number; steps: Record<string, number> },
+): Promise<ModeFigures> {
+  const runs: {
+    total: number;
+    forward: number;
+    post: number;
+    matching: number;
+    paint: number;
+    io: number;
+  }[] = [];
+  const stepRuns: Record<string, number>[] = [];
+  let last: MatchPairResult | null = null;
+  for (let k = 0; k < o.repeats + 2; k++) {
+    const t0 = performance.now();
+    const [lineA, lineB] = await Promise.all([
+      readGray({ bytes: pngA, name: "a.png" }),
+      readGray({ bytes: pngB, name: "b.png" }),
+    ]);
+    const tRead = performance.now() - t0;
+    let t = performance.now();
+    const tokens = await model.pairTokens(lineA, lineB);
+    const fwd = performance.now() - t;
+    t = performance.now();
+    const c = colorizePair(refColor, lineA, lineB, similarityFromTokens(tokens), {
+      match: { matcher: "region", regions: "auto", tokens },
+    });
+    const colourMs = performance.now() - t;
+    const r = c.match, tm = r.timings;
+    t = performance.now();
+    await Promise.all([encodeLabel16(r.regionsA), encodeLabel16(r.regionsB), encodePng(c.painted)]);
+    JSON.stringify(r.matches);
+    const tWrite = performance.now() - t;
+    const postSteps = Object.values(tm.post).reduce((x, y) => x + y, 0);
+    const paint = colourMs - tm.total;
+    if (k >= 2) {
+      runs.push({
+        total: performance.now() - t0,
+        forward: fwd,
+        post: tm.scores + tm.resize + postSteps + tm.refine,
+        matching: tm.matching,
+        paint,
+        io: tRead + tWrite,
+      });
+      stepRuns.push({
+        read: tRead,
+        forward: fwd,
+        resize: tm.resize,
+        ...tm.post,
+        refine: tm.refine,
+        ...Object.fromEntries(Object.entries(tm.matcher).map(([k2, v]) => [`matcher.${k2}`, v])),
+        paint,
+        write: tWrite,
+      });
+      last = r;
+    }
+  }
+  const med = (f: (x: typeof runs[number]) => number) => median(runs.map(f));
+  const steps: Record<string, number> = {};
+  for (const key of Object.keys(stepRuns[0])) steps[key] = median(stepRuns.map((s) => s[key] ?? 0));
+  return {
+    total: med((x) => x.total),
+    forward: med((x) => x.forward),
+    post: med((x) => x.post),
+    matching: med((x) => x.matching),
+    io: med((x) => x.io),
+    paint: med((x) => x.paint),
+    regions: [last!.countA, last!.countB],
+    matches: last!.matches.length,
+    steps,
+    postOne: strokesAlone.ms,
+    postOneMin: strokesAlone.min,
+    postOneSteps: strokesAlone.steps,
+  };
+}
+
+/** A colour frame with its transparent background made white (what `readRgb` gives for a file). */
+function onWhite(img: RgbaImage): RgbImage {
+  const n = img.width * img.height, data = new Uint8Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const al = img.data[4 * i + 3] / 255;
+    for (let c = 0; c < 3; c++) data[3 * i + c] = Math.round(img.data[4 * i + c] * al + 255 * (1 - al));
+  }
+  return { width: img.width, height: img.height, data };
 }
 
 /**
@@ -196,10 +305,14 @@ export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchRes
   }
   // Round-robin over the modes (so that load changes on a shared machine touch them alike), after warm-ups.
   const postRuns: Record<string, { ms: number[]; steps: Record<string, number>[] }> = {};
-  for (const mode of modes) postRuns[mode] = { ms: [], steps: [] };
+  // The region row's regions are `strokes`: timed alone too.
+  const postModes: RegionMode[] = o.regionMatcher && !modes.includes("strokes")
+    ? [...modes, "strokes"]
+    : modes;
+  for (const mode of postModes) postRuns[mode] = { ms: [], steps: [] };
   const warm = 3, rounds = 3 * repeats;
   for (let k = 0; k < warm + rounds; k++) {
-    for (const mode of modes) {
+    for (const mode of postModes) {
       const t = performance.now();
       const seg = segment(input, mode, ro);
       const tv = performance.now();
@@ -212,7 +325,7 @@ export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchRes
     }
   }
   const postOne: Record<string, { ms: number; min: number; steps: Record<string, number> }> = {};
-  for (const mode of modes) {
+  for (const mode of postModes) {
     const runs = postRuns[mode];
     const steps: Record<string, number> = {};
     for (const key of Object.keys(runs.steps[0])) steps[key] = median(runs.steps.map((s) => s[key] ?? 0));
@@ -302,6 +415,7 @@ export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchRes
       post: med((x) => x.post),
       matching: med((x) => x.matching),
       io: med((x) => x.io),
+      paint: NaN,
       regions: [last.countA, last.countB],
       matches: last.matches.length,
       steps,
@@ -310,6 +424,7 @@ export async function runMatchBench(o: MatchBenchOptions): Promise<MatchBenchRes
       postOneSteps: postOne[mode].steps,
     };
   }
+  if (o.regionMatcher) figures.region = await regionRow(o, model, pngA, pngB, onWhite(a.gt), postOne.strokes);
   model.dispose();
   peakNow();
   const wsMs = median(wsTimes);

@@ -21,7 +21,7 @@ const SPEC = {
     "model forward vs PyTorch at batch 1, warmed up, 2 and 1 threads (pairs/s, GFLOP/s against the sgemm peak)",
   usage:
     "deno task bench:match [--size 512] [--repeats 5] [--regions all|patches|lines|hybrid|strokes] [--weights DIR] " +
-    "[--peer yes|no] [--record [--force]]",
+    "[--peer yes|no] [--region-matcher yes|no] [--record [--force]]",
   options: {
     size: { type: "string" as const, help: "side of the drawings (pixels)", default: "512" },
     repeats: {
@@ -64,6 +64,13 @@ const SPEC = {
       help: "time the PyTorch peer's forward (batch 1) at the model's shape: yes or no",
       default: "yes",
     },
+    "region-matcher": {
+      type: "string" as const,
+      help:
+        "also time the default of match/colorize/demo end to end (row `region`: tokens forward, strokes regions, " +
+        "region matcher, painting the target): yes or no",
+      default: "yes",
+    },
     "forward-warmup": {
       type: "string" as const,
       help: "untimed forward passes before the forward-alone timing, ours and the peer's",
@@ -85,6 +92,7 @@ const SPEC = {
     "deno task bench:match --regions patches --repeats 10",
     "deno task bench:match --regions patches --repeats 1 --peer no",
     "deno task bench:match --weights experiments/small-v1 --record",
+    "deno task bench:match --size 1024 --regions strokes --weights experiments/small-v1 --peer no   # the 1 s goal",
   ],
 };
 
@@ -106,6 +114,7 @@ if (import.meta.main) {
       similarity: choice(args, "similarity", ["auto", "model", "oracle"] as const, "auto"),
       backend: choice(args, "backend", ["auto", "webgpu", "tensorflow", "wasm", "cpu"] as const, "auto"),
       peer: choice(args, "peer", ["yes", "no"] as const, "yes") === "yes",
+      regionMatcher: choice(args, "region-matcher", ["yes", "no"] as const, "yes") === "yes",
       forwardWarmup: num(args, "forward-warmup", { def: 3, min: 1, max: 100, integer: true }),
       forwardReps: num(args, "forward-reps", { def: 10, min: 1, max: 1000, integer: true }),
     });

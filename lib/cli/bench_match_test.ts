@@ -28,4 +28,11 @@ Deno.test("bench:match CLI: a small run prints its tables and one JSON line; pee
     null,
   ]);
   assert(j.ms_per_pair > 0 && j.infer_pairs_per_s > 0, JSON.stringify(j));
+  // The default's row (region matcher on strokes regions, painted): its stages and a positive total.
+  assertEquals(Object.keys(j.modes), ["patches", "region"]);
+  assert(j.modes.region.ms_per_pair > 0 && j.modes.region.paint_ms >= 0, JSON.stringify(j.modes.region));
+  assert(j.modes.region.postprocess_one_ms > 0, JSON.stringify(j.modes.region));
+  assert(/^region +\d/m.test(stdout), stdout);
+  assert(stdout.includes("region steps (both drawings): read"), stdout);
+  assert(stdout.includes("matcher.sinkhorn"), stdout);
 });

@@ -26,7 +26,7 @@ import { atomicWriteJson, existsSync, stageDir } from "../util/fs.ts";
 import { realDataDir, repoPath } from "../util/paths.ts";
 import { DEFAULT_WEIGHTS } from "../eval/shipped.ts";
 import { sideBySide } from "../viz/color.ts";
-import { summary, writeMatchOutputs } from "./match.ts";
+import { summary, TOOL_MATCHER, writeMatchOutputs } from "./match.ts";
 
 const SPEC = {
   name: "demo",
@@ -39,7 +39,7 @@ const SPEC = {
     matcher: {
       type: "string" as const,
       help: "region (region descriptors + Sinkhorn + alignment) or paper (patch votes, eq. 5)",
-      default: "region",
+      default: TOOL_MATCHER,
     },
     regions: {
       type: "string" as const,
@@ -176,7 +176,7 @@ if (import.meta.main) {
         `--regions must be one of ${REGION_MODES.join("|")}, got ${JSON.stringify(regions)}`,
       );
     }
-    const matcher = choice(args, "matcher", MATCHER_KINDS, "region");
+    const matcher = choice(args, "matcher", MATCHER_KINDS, TOOL_MATCHER);
     const m = await import("../model/mod.ts");
     await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
     const model = await m.loadModel(weightsDir);

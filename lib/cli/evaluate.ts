@@ -101,7 +101,7 @@ const SPEC = {
   usage:
     "deno task evaluate --data ROOT --out DIR [--pairs CSV] [--weights W] [--method model|oracle|floodfill] " +
     "[--matcher paper|region] [--regions patches|lines|hybrid|strokes] [--score sigmoid|softmax] [--patch 16|32] [--limit N] " +
-    "[--merge-threshold 0.72] [--match-threshold 0.6] [--shard i/n] [--force]\n" +
+    "[--merge-threshold T] [--match-threshold T] [--shard i/n] [--force]\n" +
     "       deno task evaluate --merge --out DIR SHARD_DIR... [--partial] [--name NAME] [--force]",
   options: {
     ...EVAL_OPTIONS,

@@ -39,6 +39,12 @@ import { atomicWriteJson, exists, stageDir } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
 import { matchVisualization } from "../viz/match_vis.ts";
 
+/**
+ * The matcher the tools (match, colorize, demo) use unless told otherwise: they always hold the model, so its
+ * tokens are there for the region matcher (the library's `auto` picks the same when tokens are given).
+ */
+export const TOOL_MATCHER: MatcherKind = "region";
+
 /** Options shared by `match` and `colorize`. */
 export const MATCHING_OPTIONS = {
   weights: {
@@ -47,14 +53,14 @@ export const MATCHING_OPTIONS = {
   },
   matcher: {
     type: "string" as const,
-    help: "region (region descriptors + Sinkhorn + alignment, the default) or paper (patch votes, eq. 5)",
-    default: "region",
+    help: "region (region descriptors + Sinkhorn + alignment) or paper (patch votes, eq. 5)",
+    default: TOOL_MATCHER,
   },
   regions: {
     type: "string" as const,
     help:
       "how regions are made: auto (strokes for --matcher region, hybrid for paper), patches (the paper), lines, hybrid, strokes",
-    default: "auto",
+    default: MATCH_DEFAULTS.regions,
   },
   threshold: {
     type: "string" as const,
@@ -72,7 +78,11 @@ export const MATCHING_OPTIONS = {
     help: "longer side of the working copy post-processing runs on",
     default: String(MATCH_DEFAULTS.maxWorkingSide),
   },
-  backend: { type: "string" as const, help: "tfjs backend: auto, webgpu, tensorflow, wasm, cpu", default: "auto" },
+  backend: {
+    type: "string" as const,
+    help: "tfjs backend: auto, webgpu, tensorflow, wasm, cpu",
+    default: "auto",
+  },
   force: { type: "boolean" as const, help: "overwrite existing outputs" },
 };
 
@@ -115,8 +125,10 @@ const SPEC = {
 /** Matching options from parsed arguments. */
 export function matchOptionsFrom(args: ParsedArgs): Partial<MatchPairOptions> {
   return {
-    matcher: choice(args, "matcher", MATCHER_KINDS, "region") as MatcherKind,
-    regions: choice(args, "regions", ["auto", ...REGION_MODES] as const, "auto") as RegionMode | "auto",
+    matcher: choice(args, "matcher", MATCHER_KINDS, TOOL_MATCHER) as MatcherKind,
+    regions: choice(args, "regions", ["auto", ...REGION_MODES] as const, MATCH_DEFAULTS.regions) as
+      | RegionMode
+      | "auto",
     maxWorkingSide: num(args, "max-side", {
       def: MATCH_DEFAULTS.maxWorkingSide,
       min: 64,

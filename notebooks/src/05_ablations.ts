@@ -6,8 +6,14 @@
 // the columns of Tables 1 and 2: cross-image patch AP, best F1 and top-1; ARI, mIoU both ways and CR (means
 // over the two images of a pair); region precision and recall (purity >= 0.8).
 //
-// The same knobs run on the **oracle** (ground-truth patch similarities) show what each post-processing step
-// does apart from the model. **Flood fill** is the no-learning baseline. The models trained without
+// First the toolkit's default, the **region matcher** (the shipped model's tokens pooled per stroke region,
+// matched with geometry, neighbourhood, Sinkhorn with a dustbin and a coarse alignment; `MATCHER_DEFAULTS` in
+// lib/match/region_matcher.ts, chosen on the validation splits), and one of its knobs changed per row: its regions
+// (`lines` instead of `strokes`), without the alignment, without the neighbourhood term (`deno task ablate` also
+// has rows without the local warp and without adjacency consistency).
+//
+// The same paper-pipeline knobs run on the **oracle** (ground-truth patch similarities) show what each
+// post-processing step does apart from the model. **Flood fill** is the no-learning baseline. The models trained without
 // cross-attention (M = 0) and on auto-annotated labels are short runs (`experiments/abl-m0`, `abl-auto`), compared
 // with a run of the same budget on exact labels (`experiments/abl-exact`), not with the shipped model's long run.
 //
@@ -16,8 +22,9 @@
 // same table: `deno task ablate --data data/test-clean --out out/ablation-clean` (`--merge-threshold`,
 // `--match-threshold` as the knobs below).
 //
-// Times: the model's forward pass is run once per pair and model before the rows and timed apart; every row's
-// s/pair is then its own post-processing, matching and scoring, so rows compare. Patch 32 is the exception: its
+// Times: the model's forward pass is run once per pair and model before the rows and timed apart (its similarity,
+// and its tokens for the region matcher); every row's s/pair is then its own post-processing, matching and
+// scoring, so rows compare. Patch 32 is the exception: its
 // pooled tokens need a forward pass of their own, which its time includes.
 
 // %%
@@ -25,7 +32,11 @@
 // working folder. Without the data a small set is generated in its place (the first output line says so).
 const DATA = "data"; // folder holding the test splits test-clean/ and test-hand/ (deno task generate, README)
 const WEIGHTS = "experiments/small-v1"; // the model of the "Ours" rows
-const BUDGET_WEIGHTS = { exact: "experiments/abl-exact", m0: "experiments/abl-m0", auto: "experiments/abl-auto" };
+const BUDGET_WEIGHTS = {
+  exact: "experiments/abl-exact",
+  m0: "experiments/abl-m0",
+  auto: "experiments/abl-auto",
+};
 const PAIRS = 60; // pairs per split, spread over it (60 = 8 characters: the ranking of rows is stable); 0: all
 const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
 const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
@@ -39,10 +50,12 @@ import {
   ablationTable,
   barFigure,
   cachedSimilarity,
+  hasPairTokens,
   type LoadedModel,
   loadFrame,
-  type MatchPairOptions,
+  MATCHER_DEFAULTS,
   MATCHING_DEFAULTS,
+  type MatchPairOptions,
   notebookModel,
   notebookSplits,
   PATCH_MERGE_DEFAULTS,
@@ -83,8 +96,12 @@ async function warm(model: SimilarityModel, name: string): Promise<void> {
   for (const s of splits) {
     const t0 = performance.now();
     for (const p of s.pairs) {
-      const [a, b] = await Promise.all([loadFrame(s.root, p.dir, p.reference), loadFrame(s.root, p.dir, p.target)]);
+      const [a, b] = await Promise.all([
+        loadFrame(s.root, p.dir, p.reference),
+        loadFrame(s.root, p.dir, p.target),
+      ]);
       await model.similarity(a.line, b.line);
+      if (hasPairTokens(model)) await model.pairTokens(a.line, b.line); // the region matcher's rows read these
     }
     const sec = (performance.now() - t0) / 1000;
     await showText(
@@ -147,6 +164,41 @@ async function run(row: AblationRow, using: AblationModels = models): Promise<vo
 
 // %%
 await run(rowOf("floodfill"));
+
+// %% [markdown]
+// ## The region matcher (the toolkit's default)
+// Stroke regions at each drawing's resolution; per region the model's tokens pooled bilinearly inside it, its
+// neighbours' pooled tokens, its position, size and shape; scores into Sinkhorn with a dustbin (a region may have no
+// counterpart); a coarse alignment from confident matches, then scores again (2 rounds); a match where the plan's
+// probability reaches 0.4. Its own defaults: the merge and match thresholds of the knobs above are the paper
+// pipeline's and do not apply.
+
+// %%
+await run(rowOf("region"));
+
+// %% [markdown]
+// ## Region matcher on `lines` regions
+// The same matcher on line-enclosed regions (gaps closed by trapped balls, no stroke-endpoint test).
+
+// %%
+await run({ ...rowOf("region-lines"), match: { matcher: "region", regions: "lines" } });
+
+// %% [markdown]
+// ## Region matcher without the alignment
+// No affine fit from confident matches and no second scoring: positions are compared as drawn.
+
+// %%
+await run({ ...rowOf("region-no-align"), match: { matcher: "region", regionMatcher: { alignRounds: 0 } } });
+
+// %% [markdown]
+// ## Region matcher without the neighbourhood term
+// Each region scored on its own descriptor and geometry only (neighbour weight 0 instead of 1.5).
+
+// %%
+await run({
+  ...rowOf("region-no-neighbour"),
+  match: { matcher: "region", regionMatcher: { weights: { ...MATCHER_DEFAULTS.weights, neighbour: 0 } } },
+});
 
 // %% [markdown]
 // ## The paper's pipeline
@@ -278,7 +330,11 @@ for (const s of splits) {
 for (const s of splits) {
   const ok = ordered(s.name).filter((r) => r.status === "ok");
   await showPlot(barFigure([
-    { name: "region precision (all)", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.precision_all) },
+    {
+      name: "region precision (all)",
+      x: ok.map((r) => r.label),
+      y: ok.map((r) => 100 * r.region!.precision_all),
+    },
     { name: "region recall", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.recall) },
     { name: "ARI", x: ok.map((r) => r.label), y: ok.map((r) => 100 * r.region!.ari) },
   ], { title: `Region level, ${s.name} (${s.pairs.length} pairs)`, yTitle: "%" }));
@@ -287,13 +343,14 @@ for (const s of splits) {
 // %% [markdown]
 // ## Cross-image PR curves of the model rows
 // One curve per distinct similarity: rows that change only post-processing or matching share the paper row's
-// curve (named once, with how many rows share it); patch 32, softmax and the other models have their own.
+// curve (named once, with how many rows share it); patch 32, softmax and the other models have their own. The
+// region matcher's rows read the same similarity as the paper's row (from the same tokens), so they add no curve.
 
 // %%
 for (const s of splits) {
   const groups = new Map<string, AblationResult[]>();
   for (const r of ordered(s.name)) {
-    if (r.status !== "ok" || !r.pr_cross || r.source === "oracle") continue;
+    if (r.status !== "ok" || !r.pr_cross || r.source === "oracle" || r.id.startsWith("region")) continue;
     const row = ABLATION_ROWS.find((x) => x.id === r.id);
     const key = `${r.source}|${row?.patchFactor ?? 1}|${row?.score ?? "sigmoid"}|${r.patch?.ap}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
