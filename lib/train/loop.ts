@@ -24,6 +24,7 @@ import {
   assembleBatch,
   cacheOptionsFor,
   loadPairData,
+  type PairData,
   type PairItem,
   pairsForStep,
   splitByCharacter,
@@ -326,6 +327,19 @@ export async function initFrom(
   return { loaded, total: cur.size };
 }
 
+/** The data of a run: caches, the augmenter, and the pairs split by character. */
+interface RunData {
+  data: PairData;
+  augmenter: ReturnType<typeof makeAugmenter> | null;
+  trainItems: PairItem[];
+  /** Every held-out pair, and the ones validation reads. */
+  valAll: PairItem[];
+  valItems: PairItem[];
+  /** Labelled patches and all patches of the caches. */
+  labelled: number;
+  patches: number;
+}
+
 /**
  * Trains (or resumes) a run. Call `initBackend` first.
  *
@@ -341,6 +355,82 @@ export async function train(
 ): Promise<TrainSummary> {
   const o: TrainOptions = { ...TRAIN_DEFAULTS, ...options, loss: { ...LOSS_DEFAULTS, ...options.loss } };
   const say = hooks.log ?? ((s: string) => console.error(s));
+  checkTrainOptions(o);
+  const cfg = modelConfig(o.preset, o.model);
+  const out = o.out;
+  const key = curveKey(o, cfg);
+  await prepareRunFolder(o, key);
+  const rd = await loadRunData(o, cfg);
+  const { data, augmenter, trainItems, valItems } = rd;
+
+  const model = PatchSimilarityModel.create(cfg, o.seed);
+  const opt = new AdamW(model.params, { ...ADAMW_DEFAULTS, weightDecay: o.weightDecay }, decays);
+  try {
+    const { start, log } = await startOrResume(o, cfg, key, rd, model, opt, say);
+    const rec = runRecorder(o, cfg, key, rd, model, opt, log, hooks);
+    if (start === 0 && !log.some((r) => r.step === 0)) await rec.runVal(0);
+    const sched = {
+      lr: o.lr,
+      steps: o.steps,
+      warmup: Math.max(1, Math.round(o.warmupFraction * o.steps)),
+      minFactor: o.minLrFactor,
+    };
+    const bar = o.progress
+      ? new Progress({ total: (o.steps - start) * o.batch, label: "train", unit: "pairs" })
+      : null;
+    const t0 = performance.now();
+    const losses: number[] = [];
+    for (let step = start; step < o.steps; step++) {
+      const ts = performance.now();
+      const rng = new Rng(o.seed).fork(`step:${step}`);
+      const items = pairsForStep(trainItems, step, o.batch, o.seed);
+      const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null, augmenter);
+      const sample = sampleBatch(batch.labels, batch.pairs, o.loss, rng.fork("loss"));
+      const lr = learningRate(step, sched);
+      const r = await trainStepAsync(model, opt, batch, sample, lr, o.clip, o.loss.tau);
+      if (!Number.isFinite(r.loss)) {
+        throw new UserError(`loss is ${r.loss} at step ${step + 1}; lower --lr`, out);
+      }
+      const skipped = skippedUpdateWarning(step + 1, r.gradNorm);
+      if (skipped) say(skipped);
+      losses.push(r.loss);
+      const dt = (performance.now() - ts) / 1000;
+      const record: LogRecord = {
+        step: step + 1,
+        loss: r.loss,
+        lr,
+        grad_norm: r.gradNorm,
+        pairs_per_s: o.batch / dt,
+        elapsed_s: (performance.now() - t0) / 1000,
+      };
+      if (skipped) record.update_skipped = true;
+      await rec.append(record);
+      await hooks.onStep?.(record);
+      bar?.tick(o.batch, `loss ${r.loss.toFixed(3)}`);
+      const s = step + 1;
+      if (s % o.valEvery === 0 || s === o.steps) await rec.runVal(s);
+      if (s % o.ckptEvery === 0 || s === o.steps) await rec.saveAll(s);
+    }
+    await bar?.done();
+    if (start >= o.steps) await rec.saveAll(o.steps);
+    const tail = losses.slice(Math.floor(losses.length * 0.9));
+    return {
+      out,
+      config: cfg,
+      steps: o.steps,
+      trainPairs: trainItems.length,
+      valPairs: valItems.length,
+      finalLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
+      val: [...log].reverse().find((r) => r.val_ap !== undefined) ?? null,
+    };
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+}
+
+/** Data folders given, and the counts positive integers. */
+function checkTrainOptions(o: TrainOptions): void {
   if (o.data.length === 0) throw new UserError("no --data folders given");
   for (
     const [k, v] of Object.entries({
@@ -352,10 +442,12 @@ export async function train(
   ) {
     if (!Number.isInteger(v) || v < 1) throw new UserError(`${k} must be a positive integer, got ${v}`);
   }
-  const cfg = modelConfig(o.preset, o.model);
+}
+
+/** `--resume`: the run's options must match its config.json; otherwise the folder must be new, empty or forced. */
+async function prepareRunFolder(o: TrainOptions, key: string): Promise<void> {
   const out = o.out;
-  const configFile = path.join(out, "config.json"), logFile = path.join(out, "log.jsonl");
-  const key = curveKey(o, cfg);
+  const configFile = path.join(out, "config.json");
   if (o.resume) {
     if (!(await exists(configFile))) throw new UserError("nothing to resume: no config.json", out);
     const prev = await readJson<{ curveKey: string }>(configFile);
@@ -375,7 +467,13 @@ export async function train(
     }
   }
   await Deno.mkdir(out, { recursive: true });
+}
 
+/**
+ * Loads the caches (refusing the held-out transfer family), the augmenter, and splits the pairs by character;
+ * refuses data with no labelled patch on the model's grid.
+ */
+async function loadRunData(o: TrainOptions, cfg: ModelConfig): Promise<RunData> {
   const data = await loadPairData(o.data, cacheOptionsFor(cfg, { progress: o.progress }), { gap: o.gap });
   const transfer = data.items.filter((p) => p.family === TRANSFER_FAMILY);
   if (transfer.length > 0) {
@@ -409,146 +507,125 @@ export async function train(
       o.data.join(","),
     );
   }
+  return { data, augmenter, trainItems, valAll, valItems, labelled, patches };
+}
 
-  const model = PatchSimilarityModel.create(cfg, o.seed);
-  const opt = new AdamW(model.params, { ...ADAMW_DEFAULTS, weightDecay: o.weightDecay }, decays);
+/**
+ * A resumed run: the latest checkpoint and the log up to it. A new one: optional initial weights, config.json
+ * and an empty log. Says which, and what the run trains on.
+ */
+async function startOrResume(
+  o: TrainOptions,
+  cfg: ModelConfig,
+  key: string,
+  rd: RunData,
+  model: PatchSimilarityModel,
+  opt: AdamW,
+  say: (s: string) => void,
+): Promise<{ start: number; log: LogRecord[] }> {
+  const { data, trainItems, valAll, valItems, labelled, patches } = rd;
+  const out = o.out;
+  const configFile = path.join(out, "config.json"), logFile = path.join(out, "log.jsonl");
   let start = 0;
   let log: LogRecord[] = [];
-  try {
-    if (o.resume) {
-      const ck = await loadLatestCheckpoint(out);
-      if (ck) {
-        model.setValues(ck.params);
-        opt.load(ck.opt);
-        start = ck.step;
-      }
-      log = (await readLog(logFile, say)).filter((r) => r.step <= start);
-      await atomicWrite(logFile, log.map((r) => JSON.stringify(r) + "\n").join(""));
-      say(`resuming ${out} at step ${start} of ${o.steps}`);
-    } else {
-      if (o.init) {
-        const r = await initFrom(model, o.init);
-        say(`initialised ${r.loaded} of ${r.total} parameters from ${o.init}`);
-      }
-      await atomicWriteJson(configFile, {
-        curveKey: key,
-        model: cfg,
-        train: { ...o, resume: undefined, force: undefined, progress: undefined },
-        data: data.caches.map((c) => ({ root: c.root, frames: c.frames.length, cache: c.file })),
-        trainPairs: trainItems.length,
-        valPairs: valItems.length,
-        valCharacters: [...new Set(valAll.map((p) => p.character))],
-        backend: `${tf.getBackend()} / kernels ${kernelMode()}`,
-        created: new Date().toISOString(),
-      });
-      await atomicWrite(logFile, "");
+  if (o.resume) {
+    const ck = await loadLatestCheckpoint(out);
+    if (ck) {
+      model.setValues(ck.params);
+      opt.load(ck.opt);
+      start = ck.step;
     }
-    say(
-      `train: ${trainItems.length} pairs (${new Set(trainItems.map((p) => p.character)).size} characters), ` +
-        `validation: ${valItems.length} pairs of ${
-          new Set(valAll.map((p) => p.character)).size
-        } held-out characters; ` +
-        `${o.steps} steps of ${o.batch}; ${(100 * labelled / patches).toFixed(1)}% of patches labelled`,
-    );
-
-    const append = async (r: LogRecord) => {
-      log.push(r);
-      await Deno.writeTextFile(logFile, JSON.stringify(r) + "\n", { append: true });
-    };
-    const runVal = async (step: number) => {
-      if (valItems.length === 0) return;
-      let r: LogRecord;
-      if (new Set(valItems.map((p) => p.family)).size > 1) {
-        const v = await validateByFamily(model, data.caches, valItems);
-        r = {
-          step,
-          val_ap: v.all.ap,
-          val_top1: v.all.top1,
-          val_pairs: v.all.pairs,
-          val_families: v.byFamily,
-        };
-      } else {
-        const v = await validate(model, data.caches, valItems);
-        r = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };
-      }
-      await append(r);
-      await hooks.onVal?.(r);
-    };
-    const saveAll = async (step: number) => {
-      const params = await model.valuesAsync(); // async reads: WebGPU has no synchronous ones
-      await saveCheckpoint(out, { step, params, opt: await opt.stateAsync(), meta: { curveKey: key } });
-      const lastVal = [...log].reverse().find((r) => r.val_ap !== undefined) ?? null;
-      await saveWeights(out, cfg, params, {
-        run: path.basename(out),
-        step,
-        steps: o.steps,
-        validation: lastVal,
-      });
-      await atomicWriteJson(path.join(out, "metrics.json"), {
-        step,
-        last_validation: lastVal,
-        validation: log.filter((r) => r.val_ap !== undefined),
-      });
-      await writeFigures(out, log);
-    };
-
-    if (start === 0 && !log.some((r) => r.step === 0)) await runVal(0);
-    const sched = {
-      lr: o.lr,
-      steps: o.steps,
-      warmup: Math.max(1, Math.round(o.warmupFraction * o.steps)),
-      minFactor: o.minLrFactor,
-    };
-    const bar = o.progress
-      ? new Progress({ total: (o.steps - start) * o.batch, label: "train", unit: "pairs" })
-      : null;
-    const t0 = performance.now();
-    const losses: number[] = [];
-    for (let step = start; step < o.steps; step++) {
-      const ts = performance.now();
-      const rng = new Rng(o.seed).fork(`step:${step}`);
-      const items = pairsForStep(trainItems, step, o.batch, o.seed);
-      const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null, augmenter);
-      const sample = sampleBatch(batch.labels, batch.pairs, o.loss, rng.fork("loss"));
-      const lr = learningRate(step, sched);
-      const r = await trainStepAsync(model, opt, batch, sample, lr, o.clip, o.loss.tau);
-      if (!Number.isFinite(r.loss)) {
-        throw new UserError(`loss is ${r.loss} at step ${step + 1}; lower --lr`, out);
-      }
-      const skipped = skippedUpdateWarning(step + 1, r.gradNorm);
-      if (skipped) say(skipped);
-      losses.push(r.loss);
-      const dt = (performance.now() - ts) / 1000;
-      const rec: LogRecord = {
-        step: step + 1,
-        loss: r.loss,
-        lr,
-        grad_norm: r.gradNorm,
-        pairs_per_s: o.batch / dt,
-        elapsed_s: (performance.now() - t0) / 1000,
-      };
-      if (skipped) rec.update_skipped = true;
-      await append(rec);
-      await hooks.onStep?.(rec);
-      bar?.tick(o.batch, `loss ${r.loss.toFixed(3)}`);
-      const s = step + 1;
-      if (s % o.valEvery === 0 || s === o.steps) await runVal(s);
-      if (s % o.ckptEvery === 0 || s === o.steps) await saveAll(s);
+    log = (await readLog(logFile, say)).filter((r) => r.step <= start);
+    await atomicWrite(logFile, log.map((r) => JSON.stringify(r) + "\n").join(""));
+    say(`resuming ${out} at step ${start} of ${o.steps}`);
+  } else {
+    if (o.init) {
+      const r = await initFrom(model, o.init);
+      say(`initialised ${r.loaded} of ${r.total} parameters from ${o.init}`);
     }
-    await bar?.done();
-    if (start >= o.steps) await saveAll(o.steps);
-    const tail = losses.slice(Math.floor(losses.length * 0.9));
-    return {
-      out,
-      config: cfg,
-      steps: o.steps,
+    await atomicWriteJson(configFile, {
+      curveKey: key,
+      model: cfg,
+      train: { ...o, resume: undefined, force: undefined, progress: undefined },
+      data: data.caches.map((c) => ({ root: c.root, frames: c.frames.length, cache: c.file })),
       trainPairs: trainItems.length,
       valPairs: valItems.length,
-      finalLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
-      val: [...log].reverse().find((r) => r.val_ap !== undefined) ?? null,
-    };
-  } finally {
-    opt.dispose();
-    model.dispose();
+      valCharacters: [...new Set(valAll.map((p) => p.character))],
+      backend: `${tf.getBackend()} / kernels ${kernelMode()}`,
+      created: new Date().toISOString(),
+    });
+    await atomicWrite(logFile, "");
   }
+  say(
+    `train: ${trainItems.length} pairs (${new Set(trainItems.map((p) => p.character)).size} characters), ` +
+      `validation: ${valItems.length} pairs of ${
+        new Set(valAll.map((p) => p.character)).size
+      } held-out characters; ` +
+      `${o.steps} steps of ${o.batch}; ${(100 * labelled / patches).toFixed(1)}% of patches labelled`,
+  );
+  return { start, log };
+}
+
+/**
+ * What a run writes as it goes: log records (appended to log.jsonl and kept in `log`), validation records, and
+ * at a checkpoint the checkpoint, weights, metrics.json and the figures.
+ */
+function runRecorder(
+  o: TrainOptions,
+  cfg: ModelConfig,
+  key: string,
+  rd: RunData,
+  model: PatchSimilarityModel,
+  opt: AdamW,
+  log: LogRecord[],
+  hooks: TrainHooks,
+): {
+  append(r: LogRecord): Promise<void>;
+  runVal(step: number): Promise<void>;
+  saveAll(step: number): Promise<void>;
+} {
+  const { data, valItems } = rd;
+  const out = o.out;
+  const logFile = path.join(out, "log.jsonl");
+  const append = async (r: LogRecord) => {
+    log.push(r);
+    await Deno.writeTextFile(logFile, JSON.stringify(r) + "\n", { append: true });
+  };
+  const runVal = async (step: number) => {
+    if (valItems.length === 0) return;
+    let r: LogRecord;
+    if (new Set(valItems.map((p) => p.family)).size > 1) {
+      const v = await validateByFamily(model, data.caches, valItems);
+      r = {
+        step,
+        val_ap: v.all.ap,
+        val_top1: v.all.top1,
+        val_pairs: v.all.pairs,
+        val_families: v.byFamily,
+      };
+    } else {
+      const v = await validate(model, data.caches, valItems);
+      r = { step, val_ap: v.ap, val_top1: v.top1, val_pairs: v.pairs };
+    }
+    await append(r);
+    await hooks.onVal?.(r);
+  };
+  const saveAll = async (step: number) => {
+    const params = await model.valuesAsync(); // async reads: WebGPU has no synchronous ones
+    await saveCheckpoint(out, { step, params, opt: await opt.stateAsync(), meta: { curveKey: key } });
+    const lastVal = [...log].reverse().find((r) => r.val_ap !== undefined) ?? null;
+    await saveWeights(out, cfg, params, {
+      run: path.basename(out),
+      step,
+      steps: o.steps,
+      validation: lastVal,
+    });
+    await atomicWriteJson(path.join(out, "metrics.json"), {
+      step,
+      last_validation: lastVal,
+      validation: log.filter((r) => r.val_ap !== undefined),
+    });
+    await writeFigures(out, log);
+  };
+  return { append, runVal, saveAll };
 }
