@@ -16,8 +16,6 @@ export const PEER_SCRIPT = fileURLToPath(new URL("./peers/peer_torch.py", import
 export const PEER_WRAPPER = fileURLToPath(new URL("./peers/peer_wrapper.py", import.meta.url));
 /** Debian's python (the one with torch; the pyenv python first on PATH has none). */
 export const PEER_PYTHON = "/usr/bin/python3";
-/** The peer's thread count in its docstring; the benchmarks run it with these and with 1 and take the best. */
-export const PEER_THREADS = 2;
 /** The thread counts the benchmarks time the peer with (the comparison is against the best of them). */
 export const PEER_THREAD_SETTINGS: readonly number[] = [2, 1];
 

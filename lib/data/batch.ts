@@ -4,9 +4,10 @@
  * the batches an uninterrupted one would — and batch assembly with optional augmentation.
  *
  * Augmentation (on by default in training, off in validation): each pair's two images are swapped with
- * probability 1/2, and each image is mirrored left-right with probability 1/2 (image and patch labels
- * together). Both keep every correspondence: labels travel with their pixels. Manga characters face either way,
- * so a mirrored frame is a plausible frame. An {@link ImageAugmenter} (lib/train/augment.ts: warps, crops, line
+ * probability 1/2, and the pair is mirrored left-right with probability 1/2 (both images, with their patch
+ * labels). Both keep every correspondence: labels travel with their pixels. Manga characters face either way,
+ * so a mirrored pair is a plausible pair; mirroring one image alone is not (its left-side parts, labelled apart
+ * from the right-side ones, would sit where the other image has the right-side ones). An {@link ImageAugmenter} (lib/train/augment.ts: warps, crops, line
  * width, gaps) can move pixels too; it returns the patch labels that follow them. It draws from a stream forked
  * per image, so the swap and mirror draws are the same with or without it.
  *
@@ -179,13 +180,16 @@ export function assembleBatch(
     }
     let frames = [it.a, it.b];
     if (rng && rng.bool()) frames = [it.b, it.a];
+    // One mirror draw per pair: mirroring one image alone would put its left-side parts (eyeL, armL...) where
+    // the other image has the right-side ones, a pair no camera makes.
+    const mirror = rng !== null && rng.bool();
     frames.forEach((k, side) => {
       let img: Uint8Array = c.lines.subarray(k * S * S, (k + 1) * S * S);
       let lab: Int32Array = c.labels.subarray(k * N, (k + 1) * N);
       if (rng && augmenter) {
         ({ image: img, labels: lab } = augmenter(it.source, k, img, rng.fork(`image:${p}:${side}`)));
       }
-      if (rng && rng.bool()) {
+      if (mirror) {
         img = flipImage(img, S);
         lab = flipLabels(lab, G);
       }

@@ -68,3 +68,35 @@ Deno.test("assembleBatch: interleaved a, b images and their labels; mirroring mo
   }
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("assembleBatch: the two images of a pair are mirrored together (never one alone)", async () => {
+  const root = await Deno.makeTempDir();
+  await writeToyDataset(root, { characters: 1, frames: 2, size: 64 });
+  const data = await loadPairData([root], { size: 32, patch: 16, progress: false }, { gap: 1 });
+  const c = data.caches[0], it = data.items[0], S = 32;
+  const frame = (k: number, flip: boolean) => {
+    const src = c.lines.subarray(k * S * S, (k + 1) * S * S), out = new Uint8Array(S * S);
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) out[y * S + x] = src[y * S + (flip ? S - 1 - x : x)];
+    }
+    return out;
+  };
+  // Every frame differs from its mirror, so each image tells whether it was mirrored.
+  for (const k of [it.a, it.b]) assert(frame(k, false).some((v, i) => v !== frame(k, true)[i]));
+  const rng = new Rng(5), seen = new Set<boolean>();
+  for (let t = 0; t < 16; t++) {
+    const b = assembleBatch(data.caches, [it], cfg, rng);
+    const flips = [0, 1].map((side) => {
+      const got = b.patches.subarray(side * 4 * 256, (side + 1) * 4 * 256);
+      const match = [it.a, it.b].flatMap((k) =>
+        [false, true].filter((f) => patchify([frame(k, f)], cfg).every((v, i) => v === got[i]))
+      );
+      assertEquals(match.length > 0, true, `image ${side} is neither frame nor its mirror`);
+      return match[0];
+    });
+    assertEquals(flips[0], flips[1], `trial ${t}: one image mirrored alone`);
+    seen.add(flips[0]);
+  }
+  assertEquals(seen.size, 2, "both mirrored and plain pairs occur");
+  await Deno.remove(root, { recursive: true });
+});

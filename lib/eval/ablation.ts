@@ -36,7 +36,8 @@ import { pct, raw } from "./tables.ts";
 
 /**
  * Pairs an ablation runs by default, spread over the pair list: 60 pairs (8 characters of a 300-pair split) rank
- * the rows; with 17 rows that is ~10 minutes on 2 cores (the headline tables use all pairs, `evaluate`).
+ * the rows; with the 17 paper-pipeline and model rows that is ~10 minutes on 2 cores, and the region matcher's 6
+ * rows add ~0.4 s a pair each (512-px pairs; the headline tables use all pairs, `evaluate`).
  */
 export const ABLATE_DEFAULT_LIMIT = 60;
 

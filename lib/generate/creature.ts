@@ -29,7 +29,7 @@ import {
 } from "./geometry.ts";
 import { accentColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
 import { type Camera, smoothTrack } from "./pose.ts";
-import { cameraMap, SceneBuilder } from "./scene.ts";
+import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 import { LabelTable } from "./labels.ts";
 
 /** A creature. */
@@ -273,6 +273,27 @@ function blob(cx: number, cy: number, rx: number, ry: number, wob: number[], squ
   return closedSpline(ctrl, 5);
 }
 
+/** What every stage of {@link buildCreatureScene} reads: the creature, its pose, the frames and its measures. */
+interface CreatureContext {
+  spec: CreatureSpec;
+  p: CreaturePose;
+  sb: SceneBuilder;
+  L: CreatureSpec["L"];
+  /** Body frame (camera) and head frame to pixels. */
+  W: Affine;
+  H: Affine;
+  b: CreatureSpec["body"];
+  h: CreatureSpec["head"];
+  /** The body's outline, and the labels shapes on the body are clipped to. */
+  bodyPts: Pts;
+  bodyClip: number[];
+  /** How far the face features slide toward the turn. */
+  face: number;
+  /** Head radius and half width. */
+  hr: number;
+  hrx: number;
+}
+
 /**
  * Every shape of a creature in a pose through a camera, sorted back to front.
  *
@@ -281,7 +302,11 @@ function blob(cx: number, cy: number, rx: number, ry: number, wob: number[], squ
  * const scene = buildCreatureScene(spec, seq.poses[0], seq.cameras[0]);
  * ```
  */
-export function buildCreatureScene(spec: CreatureSpec, p: CreaturePose, cam: Camera) {
+export function buildCreatureScene(
+  spec: CreatureSpec,
+  p: CreaturePose,
+  cam: Camera,
+): { parts: ScenePart[]; strokes: SceneStroke[] } {
   const sb = new SceneBuilder();
   const L = spec.L;
   const W: Affine = chain(cameraMap(cam), rotate(p.tilt * 0.3));
@@ -292,34 +317,72 @@ export function buildCreatureScene(spec: CreatureSpec, p: CreaturePose, cam: Cam
   const hx = p.yaw * 0.25, hy = spec.merged ? 0 : -(b.ry * (1 + p.squash) + h.r * h.dy * 0.55);
   const H: Affine = chain(W, translate(hx, hy), rotate(p.tilt));
   const face = p.yaw * (spec.merged ? b.rx : h.rx * h.r) * 0.45; // features slide toward the turn
-  // Tail (behind everything).
-  if (spec.tail.kind !== "none") {
-    const s = spec.tail.side * (p.yaw >= 0 ? -1 : 1);
-    const a = s * (1.1 + 0.5 * p.tail);
-    const tx = s * b.rx * 0.8, ty = b.ry * 0.35;
-    const ex = tx + Math.sin(a) * spec.tail.len, ey = ty - Math.cos(a) * spec.tail.len * 0.8;
-    const shape = spec.tail.kind === "thin"
-      ? capsule(tx, ty, spec.tail.w * 0.5, ex, ey, spec.tail.w * 0.3)
-      : lock(tx, ty, spec.tail.w, ex, ey, 0.25 * s, 1.8);
-    sb.add(L.tail, 0, W, shape);
-    if (L.tailTip !== undefined) {
-      sb.add(L.tailTip, 0.01, W, ellipse(ex, ey, spec.tail.w * 0.9, spec.tail.w * 0.9), [L.tail]);
+  const hr = h.r, hrx = h.rx * hr;
+  const c: CreatureContext = { spec, p, sb, L, W, H, b, h, bodyPts, bodyClip, face, hr, hrx };
+  // Back to front as drawn: tail, wings, legs, body, arms, then the head group and the face.
+  if (spec.tail.kind !== "none") addTail(c);
+  if (spec.wings) addWings(c);
+  addLegs(c);
+  addBody(c);
+  if (spec.arms) addArms(c);
+  if (spec.horns !== "none") addHorns(c);
+  if (spec.ears.kind !== "none") addEars(c);
+  const headPts = spec.merged ? bodyPts : blob(0, 0, hrx, hr, h.wobble, -p.squash * 0.5);
+  const faceLabels = spec.merged ? bodyClip : [L.head];
+  if (!spec.merged) {
+    sb.add(L.head, 4, H, headPts);
+    spec.spots.forEach((s, k) => {
+      if (!s.onHead) return;
+      sb.add(L[`spot${k}`], 4.01, H, ellipse(s.x * hrx + face, s.y * hr, s.rx, s.ry, s.y), [L.head]);
+    });
+    if (spec.shading) {
+      const sx = -spec.lightX * 0.3;
+      const inner = reversePts(blob(sx, -0.2, hrx, hr, h.wobble, -p.squash * 0.5));
+      sb.add(L.headShadow, 4.02, H, [headPts, inner], [L.head, ...spec.spots.map((_, k) => L[`spot${k}`])]);
     }
   }
-  // Wings behind the body.
-  if (spec.wings) {
-    for (const [k, s] of [["L", 1], ["R", -1]] as const) {
-      const a = -0.9 - 0.6 * p.wings;
-      const rx = s * b.rx * 0.5, ry = -b.ry * 0.3;
-      sb.add(
-        L[`wing${k}`],
-        0.5,
-        W,
-        lock(rx, ry, 0.35, rx + s * Math.cos(a) * 1.6, ry + Math.sin(a) * 1.2, 0.2 * s, 1.6),
-      );
-    }
+  if (L.collar !== undefined) {
+    sb.add(L.collar, 3.95, W, capsule(-b.rx * 0.6, -b.ry * 0.85, 0.12, b.rx * 0.6, -b.ry * 0.85, 0.12));
   }
-  // Legs: the far ones behind the body, the near ones in front.
+  addFace(c, faceLabels);
+  const order = sb.parts.map((q, i) => ({ q, i })).sort((x, y) => x.q.depth - y.q.depth || x.i - y.i);
+  return { parts: order.map((o) => o.q), strokes: sb.strokes };
+}
+
+/** The tail (behind everything). */
+function addTail(c: CreatureContext): void {
+  const { spec, p, sb, L, W, b } = c;
+  const s = spec.tail.side * (p.yaw >= 0 ? -1 : 1);
+  const a = s * (1.1 + 0.5 * p.tail);
+  const tx = s * b.rx * 0.8, ty = b.ry * 0.35;
+  const ex = tx + Math.sin(a) * spec.tail.len, ey = ty - Math.cos(a) * spec.tail.len * 0.8;
+  const shape = spec.tail.kind === "thin"
+    ? capsule(tx, ty, spec.tail.w * 0.5, ex, ey, spec.tail.w * 0.3)
+    : lock(tx, ty, spec.tail.w, ex, ey, 0.25 * s, 1.8);
+  sb.add(L.tail, 0, W, shape);
+  if (L.tailTip !== undefined) {
+    sb.add(L.tailTip, 0.01, W, ellipse(ex, ey, spec.tail.w * 0.9, spec.tail.w * 0.9), [L.tail]);
+  }
+}
+
+/** Wings behind the body. */
+function addWings(c: CreatureContext): void {
+  const { p, sb, L, W, b } = c;
+  for (const [k, s] of [["L", 1], ["R", -1]] as const) {
+    const a = -0.9 - 0.6 * p.wings;
+    const rx = s * b.rx * 0.5, ry = -b.ry * 0.3;
+    sb.add(
+      L[`wing${k}`],
+      0.5,
+      W,
+      lock(rx, ry, 0.35, rx + s * Math.cos(a) * 1.6, ry + Math.sin(a) * 1.2, 0.2 * s, 1.6),
+    );
+  }
+}
+
+/** Legs: the far ones behind the body, the near ones in front. */
+function addLegs(c: CreatureContext): void {
+  const { spec, p, sb, L, W, b } = c;
   for (let k = 0; k < spec.legs; k++) {
     const across = spec.legs === 2 ? (k === 0 ? -0.5 : 0.5) : [-0.75, -0.3, 0.3, 0.75][k];
     const phase = (k % 2 === 0 ? 1 : -1) * p.walk * 0.35;
@@ -330,7 +393,11 @@ export function buildCreatureScene(spec: CreatureSpec, p: CreaturePose, cam: Cam
     sb.add(L[`leg${k}`], d, W, capsule(x0, y0, 0.2, x1, y1, 0.17));
     sb.add(L[`paw${k}`], d + 0.01, W, ellipse(x1 + 0.05 * Math.sign(across), y1 + 0.05, 0.24, 0.15));
   }
-  // Body, belly, spots, shadow.
+}
+
+/** Body, belly, spots, shadow. */
+function addBody(c: CreatureContext): void {
+  const { spec, p, sb, L, W, b, bodyPts, bodyClip } = c;
   sb.add(L.body, 2, W, bodyPts);
   if (spec.belly) {
     sb.add(L.belly, 2.05, W, ellipse(p.yaw * 0.3, b.ry * 0.3, b.rx * 0.55, b.ry * 0.5), [L.body]);
@@ -349,80 +416,73 @@ export function buildCreatureScene(spec: CreatureSpec, p: CreaturePose, cam: Cam
       bodyClip,
     );
   }
-  // Arms: nubs at the sides.
-  if (spec.arms) {
-    for (const [k, s] of [["L", 1], ["R", -1]] as const) {
-      const a = s * (0.5 + 0.6 * p.arms), x0 = s * b.rx * 0.85, y0 = 0;
-      sb.add(L[`arm${k}`], 3, W, capsule(x0, y0, 0.18, x0 + Math.sin(a) * 0.7, y0 + Math.cos(a) * 0.7, 0.15));
+}
+
+/** Arms: nubs at the sides. */
+function addArms(c: CreatureContext): void {
+  const { p, sb, L, W, b } = c;
+  for (const [k, s] of [["L", 1], ["R", -1]] as const) {
+    const a = s * (0.5 + 0.6 * p.arms), x0 = s * b.rx * 0.85, y0 = 0;
+    sb.add(L[`arm${k}`], 3, W, capsule(x0, y0, 0.18, x0 + Math.sin(a) * 0.7, y0 + Math.cos(a) * 0.7, 0.15));
+  }
+}
+
+/** Horns or antennae. */
+function addHorns(c: CreatureContext): void {
+  const { spec, p, sb, L, H, face, hr, hrx } = c;
+  for (const [k, s] of [["L", 1], ["R", -1]] as const) {
+    const x0 = s * hrx * 0.45 + face * 0.5, y0 = -hr * 0.8;
+    if (spec.horns === "horns") {
+      sb.add(L[`horn${k}`], 3.9, H, lock(x0, y0, 0.13, x0 + s * 0.3, y0 - 0.55, -0.15 * s, 1));
+    } else {
+      const ex = x0 + s * 0.35 + 0.1 * p.ears, ey = y0 - 0.75;
+      sb.add(L[`horn${k}`], 3.9, H, capsule(x0, y0 + 0.1, 0.04, ex, ey, 0.035));
+      sb.add(L[`bulb${k}`], 3.91, H, ellipse(ex, ey, 0.12, 0.12));
     }
   }
-  // Head group.
-  const hr = h.r, hrx = h.rx * hr;
-  const headPts = spec.merged ? bodyPts : blob(0, 0, hrx, hr, h.wobble, -p.squash * 0.5);
-  if (spec.horns !== "none") {
-    for (const [k, s] of [["L", 1], ["R", -1]] as const) {
-      const x0 = s * hrx * 0.45 + face * 0.5, y0 = -hr * 0.8;
-      if (spec.horns === "horns") {
-        sb.add(L[`horn${k}`], 3.9, H, lock(x0, y0, 0.13, x0 + s * 0.3, y0 - 0.55, -0.15 * s, 1));
-      } else {
-        const ex = x0 + s * 0.35 + 0.1 * p.ears, ey = y0 - 0.75;
-        sb.add(L[`horn${k}`], 3.9, H, capsule(x0, y0 + 0.1, 0.04, ex, ey, 0.035));
-        sb.add(L[`bulb${k}`], 3.91, H, ellipse(ex, ey, 0.12, 0.12));
-      }
-    }
-  }
-  if (spec.ears.kind !== "none") {
-    const e = spec.ears;
-    for (const [k, s] of [["L", 1], ["R", -1]] as const) {
-      const far = s * p.yaw < -0.3; // the far ear hides behind the head when the head turns away
-      const d = far ? 3.8 : 4.05;
-      const x0 = s * hrx * e.spread + face * 0.3, y0 = -hr * 0.75;
-      const a = s * (0.35 + p.ears) + p.yaw * 0.2;
-      const len = e.size * (e.kind === "long" ? 2.2 : 1.2);
-      const ex = x0 + Math.sin(a) * len, ey = y0 - Math.cos(a) * len;
-      const shape = e.kind === "round"
+}
+
+/** Ears (the far one behind the head when it turns away). */
+function addEars(c: CreatureContext): void {
+  const { spec, p, sb, L, H, face, hr, hrx } = c;
+  const e = spec.ears;
+  for (const [k, s] of [["L", 1], ["R", -1]] as const) {
+    const far = s * p.yaw < -0.3; // the far ear hides behind the head when the head turns away
+    const d = far ? 3.8 : 4.05;
+    const x0 = s * hrx * e.spread + face * 0.3, y0 = -hr * 0.75;
+    const a = s * (0.35 + p.ears) + p.yaw * 0.2;
+    const len = e.size * (e.kind === "long" ? 2.2 : 1.2);
+    const ex = x0 + Math.sin(a) * len, ey = y0 - Math.cos(a) * len;
+    const shape = e.kind === "round"
+      ? ellipse(
+        x0 + Math.sin(a) * e.size * 0.5,
+        y0 - Math.cos(a) * e.size * 0.5,
+        e.size * 0.55,
+        e.size * 0.55,
+      )
+      : e.kind === "long"
+      ? capsule(x0, y0, e.size * 0.28, ex, ey, e.size * 0.22)
+      : lock(x0, y0, e.size * 0.45, ex, ey, 0, 1.1);
+    sb.add(L[`ear${k}`], d, H, shape);
+    if (e.inner) {
+      const inner = e.kind === "round"
         ? ellipse(
           x0 + Math.sin(a) * e.size * 0.5,
           y0 - Math.cos(a) * e.size * 0.5,
-          e.size * 0.55,
-          e.size * 0.55,
+          e.size * 0.3,
+          e.size * 0.3,
         )
         : e.kind === "long"
-        ? capsule(x0, y0, e.size * 0.28, ex, ey, e.size * 0.22)
-        : lock(x0, y0, e.size * 0.45, ex, ey, 0, 1.1);
-      sb.add(L[`ear${k}`], d, H, shape);
-      if (e.inner) {
-        const inner = e.kind === "round"
-          ? ellipse(
-            x0 + Math.sin(a) * e.size * 0.5,
-            y0 - Math.cos(a) * e.size * 0.5,
-            e.size * 0.3,
-            e.size * 0.3,
-          )
-          : e.kind === "long"
-          ? capsule(x0, y0, e.size * 0.12, x0 + (ex - x0) * 0.85, y0 + (ey - y0) * 0.85, e.size * 0.1)
-          : lock(x0, y0, e.size * 0.22, x0 + (ex - x0) * 0.7, y0 + (ey - y0) * 0.7, 0, 1);
-        sb.add(L[`innerEar${k}`], d + 0.001, H, inner, [L[`ear${k}`]]);
-      }
+        ? capsule(x0, y0, e.size * 0.12, x0 + (ex - x0) * 0.85, y0 + (ey - y0) * 0.85, e.size * 0.1)
+        : lock(x0, y0, e.size * 0.22, x0 + (ex - x0) * 0.7, y0 + (ey - y0) * 0.7, 0, 1);
+      sb.add(L[`innerEar${k}`], d + 0.001, H, inner, [L[`ear${k}`]]);
     }
   }
-  const faceLabels = spec.merged ? bodyClip : [L.head];
-  if (!spec.merged) {
-    sb.add(L.head, 4, H, headPts);
-    spec.spots.forEach((s, k) => {
-      if (!s.onHead) return;
-      sb.add(L[`spot${k}`], 4.01, H, ellipse(s.x * hrx + face, s.y * hr, s.rx, s.ry, s.y), [L.head]);
-    });
-    if (spec.shading) {
-      const sx = -spec.lightX * 0.3;
-      const inner = reversePts(blob(sx, -0.2, hrx, hr, h.wobble, -p.squash * 0.5));
-      sb.add(L.headShadow, 4.02, H, [headPts, inner], [L.head, ...spec.spots.map((_, k) => L[`spot${k}`])]);
-    }
-  }
-  if (L.collar !== undefined) {
-    sb.add(L.collar, 3.95, W, capsule(-b.rx * 0.6, -b.ry * 0.85, 0.12, b.rx * 0.6, -b.ry * 0.85, 0.12));
-  }
-  // Face: eyes, nose, mouth, cheeks (clipped to the head so they slide off it when it turns).
+}
+
+/** Eyes, nose, mouth, cheeks (clipped to the head so they slide off it when it turns). */
+function addFace(c: CreatureContext, faceLabels: number[]): void {
+  const { spec, p, sb, L, H, face, hr, hrx } = c;
   const fl = faceLabels.filter((v) => v !== undefined);
   const shade = spec.shading ? [spec.merged ? L.bodyShadow : L.headShadow] : [];
   const onFace = [...fl, ...shade];
@@ -479,6 +539,4 @@ export function buildCreatureScene(spec: CreatureSpec, p: CreaturePose, cam: Cam
       sb.add(L[`cheek${k}`], 4.14, H, ellipse(face + s * hrx * 0.62, my - 0.05, 0.14, 0.08), onFace);
     }
   }
-  const order = sb.parts.map((q, i) => ({ q, i })).sort((x, y) => x.q.depth - y.q.depth || x.i - y.i);
-  return { parts: order.map((o) => o.q), strokes: sb.strokes };
 }

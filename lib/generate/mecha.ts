@@ -12,7 +12,7 @@ import { type Affine, chain, ellipse, type Pts, rotate, translate } from "./geom
 import { LabelTable } from "./labels.ts";
 import { accentColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
 import { type Camera, smoothTrack } from "./pose.ts";
-import { cameraMap, SceneBuilder } from "./scene.ts";
+import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 
 /** A mecha. */
 export interface MechaSpec {
@@ -196,7 +196,11 @@ export function mechaSequence(rng: Rng, n: number, width: number, height: number
  * const scene = buildMechaScene(spec, seq.poses[0], seq.cameras[0]);
  * ```
  */
-export function buildMechaScene(s: MechaSpec, p: MechaPose, cam: Camera) {
+export function buildMechaScene(
+  s: MechaSpec,
+  p: MechaPose,
+  cam: Camera,
+): { parts: ScenePart[]; strokes: SceneStroke[] } {
   const sb = new SceneBuilder();
   const L = s.L, k = s.bulk;
   const W: Affine = chain(cameraMap(cam), rotate(p.lean));

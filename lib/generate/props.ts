@@ -12,7 +12,7 @@ import { type Affine, capsule, chain, ellipse, lock, type Pts, rotate, scale } f
 import { LabelTable } from "./labels.ts";
 import { accentColor, clothColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
 import { type Camera, smoothTrack } from "./pose.ts";
-import { cameraMap, SceneBuilder } from "./scene.ts";
+import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 
 /** A prop. */
 export interface PropSpec {
@@ -169,7 +169,11 @@ export function propSequence(rng: Rng, n: number, width: number, height: number)
  * const scene = buildPropScene(spec, seq.poses[0], seq.cameras[0]);
  * ```
  */
-export function buildPropScene(s: PropSpec, p: PropPose, cam: Camera) {
+export function buildPropScene(
+  s: PropSpec,
+  p: PropPose,
+  cam: Camera,
+): { parts: ScenePart[]; strokes: SceneStroke[] } {
   const sb = new SceneBuilder();
   const L = s.L;
   const W: Affine = chain(cameraMap(cam), rotate(p.swing * 0.6), scale(1 + p.squash, 1 - p.squash));

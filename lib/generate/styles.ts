@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { GrayImage, LabelMap, RgbaImage } from "../image/types.ts";
+import type { GrayImage, LabelMap, Rgb, RgbaImage } from "../image/types.ts";
 import { UserError } from "../util/errors.ts";
 import type { Rng } from "../util/rng.ts";
 import type { LabelInfo } from "./character.ts";
@@ -375,6 +375,45 @@ export function renderStyled(
   }
   const sr = rng.fork("style");
   // 1. Base lines.
+  const base = baseLines(scene, colors, style, w, h, rng, sr, has);
+  let { ink } = base;
+  const { parts } = base;
+  // 2. Width.
+  if (has("bold") || (has("pressure") && style.base === "clean")) {
+    const base = has("bold") ? sr.range(0.5, 2.5) * k : 0;
+    const field = has("pressure") ? valueNoise(sr.fork("pressure"), w, h, 45 * k) : null;
+    ink = dilate(ink, w, h, (i) => base + (field ? Math.max(0, 1.6 * k * field[i] + 0.4 * k) : 0));
+  }
+  // 3. Marks that bound nothing.
+  const lineOnly = ink.slice(); // region lines (for colour lines below)
+  if (has("hatching")) addHatching(ink, parts, labels, w, h, k, sr.fork("hatching"));
+  if (has("speed-lines")) addSpeedLines(ink, parts, w, h, k, sr.fork("speed"));
+  if (has("screentone")) addScreentone(ink, lineOnly, parts, labels, w, h, k, sr.fork("tone"));
+  // 4. Segments (labels come from the parts: the marks above change no label).
+  const segs = segmentParts(parts, ink, colors);
+  const gt = colorFrame(parts, colors, ink);
+  const line: GrayImage = { width: w, height: h, data: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) line.data[i] = ink[i] ? 0 : 255;
+  let lineImage: RgbaImage | GrayImage = binaryRgba(ink, w, h);
+  // 5. Colour lines: ink between a shadow (highlight) part and one other part, never on the silhouette.
+  if (has("color-lines")) colorLines(lineImage as RgbaImage, line, lineOnly, parts, labels);
+  // 6. Grey-file looks: pencil, scan, jpeg.
+  if (has("pencil") || has("scan") || has("jpeg")) lineImage = greyLooks(line, ink, w, h, k, sr, has);
+  return { ...segs, line, gt, parts, ink, lineImage };
+}
+
+/** Stage 1: the base style's lines (clean, hand-drawn, or sketchy: two loose hand-drawn passes). */
+function baseLines(
+  scene: FrameScene,
+  colors: Rgb[],
+  style: StyleSpec,
+  w: number,
+  h: number,
+  rng: Rng,
+  sr: Rng,
+  has: (m: StyleModifier) => boolean,
+): { parts: LabelMap; ink: Uint8Array } {
+  const n = w * h;
   let parts = rasterizeParts(scene.parts, w, h, colors.length);
   let ink: Uint8Array;
   if (style.base === "clean") ink = cleanLines(parts);
@@ -399,140 +438,163 @@ export function renderStyled(
     ink = a.ink;
     for (let i = 0; i < n; i++) if (b.ink[i]) ink[i] = 1;
   }
-  // 2. Width.
-  if (has("bold") || (has("pressure") && style.base === "clean")) {
-    const base = has("bold") ? sr.range(0.5, 2.5) * k : 0;
-    const field = has("pressure") ? valueNoise(sr.fork("pressure"), w, h, 45 * k) : null;
-    ink = dilate(ink, w, h, (i) => base + (field ? Math.max(0, 1.6 * k * field[i] + 0.4 * k) : 0));
-  }
-  // 3. Marks that bound nothing.
-  const lineOnly = ink.slice(); // region lines (for colour lines below)
-  if (has("hatching")) {
-    const hr = sr.fork("hatching");
-    for (const lab of pickRegions(labels, parts, hr, hr.int(1, 4), 600 * k * k)) {
-      const a = hr.range(0, Math.PI), gap = hr.range(4, 7) * k, len = hr.range(8, 20) * k;
-      const area = areaByLabel(parts).get(lab)!;
-      const cx = area.sx / area.n, cy = area.sy / area.n, R = Math.sqrt(area.n / Math.PI);
-      const dx = Math.cos(a), dy = Math.sin(a), nx = -dy, ny = dx;
-      for (let t = -R; t <= R; t += gap) {
-        const ox = cx + nx * t + dx * hr.range(-R, R) * 0.3, oy = cy + ny * t + dy * hr.range(-R, R) * 0.3;
-        drawLine(
-          ink,
-          w,
-          h,
-          ox - dx * len / 2,
-          oy - dy * len / 2,
-          ox + dx * len / 2,
-          oy + dy * len / 2,
-          1.2 * k,
-          (i) => parts.data[i] === lab,
-        );
-      }
-    }
-  }
-  if (has("speed-lines")) {
-    const sp = sr.fork("speed");
-    const fx = sp.range(0.2, 0.8) * w, fy = sp.range(0.2, 0.8) * h;
-    const count = sp.int(25, 70);
-    for (let c = 0; c < count; c++) {
-      const a = sp.range(0, 2 * Math.PI),
-        r0 = sp.range(0.35, 0.6) * Math.max(w, h),
-        r1 = r0 + sp.range(0.15, 0.5) * Math.max(w, h);
+  return { parts, ink };
+}
+
+/** Stage 3: hatching inside a few regions (marks that bound nothing). */
+function addHatching(
+  ink: Uint8Array,
+  parts: LabelMap,
+  labels: LabelInfo[],
+  w: number,
+  h: number,
+  k: number,
+  hr: Rng,
+): void {
+  for (const lab of pickRegions(labels, parts, hr, hr.int(1, 4), 600 * k * k)) {
+    const a = hr.range(0, Math.PI), gap = hr.range(4, 7) * k, len = hr.range(8, 20) * k;
+    const area = areaByLabel(parts).get(lab)!;
+    const cx = area.sx / area.n, cy = area.sy / area.n, R = Math.sqrt(area.n / Math.PI);
+    const dx = Math.cos(a), dy = Math.sin(a), nx = -dy, ny = dx;
+    for (let t = -R; t <= R; t += gap) {
+      const ox = cx + nx * t + dx * hr.range(-R, R) * 0.3, oy = cy + ny * t + dy * hr.range(-R, R) * 0.3;
       drawLine(
         ink,
         w,
         h,
-        fx + Math.cos(a) * r0,
-        fy + Math.sin(a) * r0,
-        fx + Math.cos(a) * r1,
-        fy + Math.sin(a) * r1,
-        sp.range(0.8, 2.2) * k,
-        (i) => parts.data[i] < 0,
+        ox - dx * len / 2,
+        oy - dy * len / 2,
+        ox + dx * len / 2,
+        oy + dy * len / 2,
+        1.2 * k,
+        (i) => parts.data[i] === lab,
       );
     }
   }
-  if (has("screentone")) {
-    const tr = sr.fork("tone");
-    for (const lab of pickRegions(labels, parts, tr, tr.int(1, 3), 400 * k * k)) {
-      const sp = tr.range(4, 6.5) * k, r = tr.range(0.7, 1.3) * k;
-      const a = Math.PI / 4 + tr.range(-0.2, 0.2);
-      const ca = Math.cos(a), sa = Math.sin(a);
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const i = y * w + x;
-          if (parts.data[i] !== lab || lineOnly[i]) continue;
-          const u = (ca * x + sa * y) / sp, v = (-sa * x + ca * y) / sp;
-          const du = (u - Math.round(u)) * sp, dv = (v - Math.round(v)) * sp;
-          // Dots keep a pixel away from the part's lines, so a dot never merges into a boundary.
-          if (du * du + dv * dv <= r * r && !nearInk(lineOnly, w, h, x, y)) ink[i] = 1;
-        }
-      }
-    }
+}
+
+/** Stage 3: speed lines radiating from a focus, on the background only. */
+function addSpeedLines(ink: Uint8Array, parts: LabelMap, w: number, h: number, k: number, sp: Rng): void {
+  const fx = sp.range(0.2, 0.8) * w, fy = sp.range(0.2, 0.8) * h;
+  const count = sp.int(25, 70);
+  for (let c = 0; c < count; c++) {
+    const a = sp.range(0, 2 * Math.PI),
+      r0 = sp.range(0.35, 0.6) * Math.max(w, h),
+      r1 = r0 + sp.range(0.15, 0.5) * Math.max(w, h);
+    drawLine(
+      ink,
+      w,
+      h,
+      fx + Math.cos(a) * r0,
+      fy + Math.sin(a) * r0,
+      fx + Math.cos(a) * r1,
+      fy + Math.sin(a) * r1,
+      sp.range(0.8, 2.2) * k,
+      (i) => parts.data[i] < 0,
+    );
   }
-  // 4. Segments (labels come from the parts: the marks above change no label).
-  const segs = segmentParts(parts, ink, colors);
-  const gt = colorFrame(parts, colors, ink);
-  const line: GrayImage = { width: w, height: h, data: new Uint8Array(n) };
-  for (let i = 0; i < n; i++) line.data[i] = ink[i] ? 0 : 255;
-  let lineImage: RgbaImage | GrayImage = binaryRgba(ink, w, h);
-  // 5. Colour lines: ink between a shadow (highlight) part and one other part, never on the silhouette.
-  if (has("color-lines")) {
-    const rgba = lineImage as RgbaImage;
-    const kind = labels.map((l) => isShade(l.name));
+}
+
+/** Stage 3: screentone dots in a few regions, a pixel away from their lines. */
+function addScreentone(
+  ink: Uint8Array,
+  lineOnly: Uint8Array,
+  parts: LabelMap,
+  labels: LabelInfo[],
+  w: number,
+  h: number,
+  k: number,
+  tr: Rng,
+): void {
+  for (const lab of pickRegions(labels, parts, tr, tr.int(1, 3), 400 * k * k)) {
+    const sp = tr.range(4, 6.5) * k, r = tr.range(0.7, 1.3) * k;
+    const a = Math.PI / 4 + tr.range(-0.2, 0.2);
+    const ca = Math.cos(a), sa = Math.sin(a);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = y * w + x;
-        if (!lineOnly[i]) continue;
-        let shade: "shadow" | "light" | null = null, bg = false;
-        const seen = new Set<number>();
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx, yy = y + dy;
-            if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-            const v = parts.data[yy * w + xx];
-            if (v < 0) bg = true;
-            else {
-              seen.add(v);
-              shade = shade ?? kind[v];
-            }
+        if (parts.data[i] !== lab || lineOnly[i]) continue;
+        const u = (ca * x + sa * y) / sp, v = (-sa * x + ca * y) / sp;
+        const du = (u - Math.round(u)) * sp, dv = (v - Math.round(v)) * sp;
+        // Dots keep a pixel away from the part's lines, so a dot never merges into a boundary.
+        if (du * du + dv * dv <= r * r && !nearInk(lineOnly, w, h, x, y)) ink[i] = 1;
+      }
+    }
+  }
+}
+
+/** Stage 5: colour lines, ink between a shadow (highlight) part and one other part, never on the silhouette. */
+function colorLines(
+  rgba: RgbaImage,
+  line: GrayImage,
+  lineOnly: Uint8Array,
+  parts: LabelMap,
+  labels: LabelInfo[],
+): void {
+  const { width: w, height: h } = line;
+  const kind = labels.map((l) => isShade(l.name));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!lineOnly[i]) continue;
+      let shade: "shadow" | "light" | null = null, bg = false;
+      const seen = new Set<number>();
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx, yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          const v = parts.data[yy * w + xx];
+          if (v < 0) bg = true;
+          else {
+            seen.add(v);
+            shade = shade ?? kind[v];
           }
         }
-        if (shade && !bg && seen.size === 2) {
-          const o = 4 * i;
-          rgba.data[o] = shade === "light" ? 255 : 0,
-            rgba.data[o + 1] = 0,
-            rgba.data[o + 2] = shade === "light" ? 0 : 255;
-          line.data[i] = shade === "light" ? 76 : 29;
-        }
+      }
+      if (shade && !bg && seen.size === 2) {
+        const o = 4 * i;
+        rgba.data[o] = shade === "light" ? 255 : 0,
+          rgba.data[o + 1] = 0,
+          rgba.data[o + 2] = shade === "light" ? 0 : 255;
+        line.data[i] = shade === "light" ? 76 : 29;
       }
     }
   }
-  // 6. Grey-file looks: pencil, scan, jpeg.
-  if (has("pencil") || has("scan") || has("jpeg")) {
-    const g = new Float32Array(n);
-    for (let i = 0; i < n; i++) g[i] = line.data[i];
-    if (has("pencil")) {
-      const grain = valueNoise(sr.fork("grain"), w, h, 1.5 * k),
-        tone = valueNoise(sr.fork("graphite"), w, h, 30 * k);
-      const dark = sr.range(60, 110);
-      for (let i = 0; i < n; i++) {
-        if (ink[i]) g[i] = Math.min(200, dark + 35 * tone[i] + 30 * grain[i]);
-        else g[i] = 250 + 5 * grain[i];
-      }
-      g.set(boxBlur(g, w, h));
-      for (let i = 0; i < n; i++) if (ink[i]) g[i] = Math.min(g[i], dark + 40 + 30 * tone[i]);
+}
+
+/** Stage 6: the grey-file looks (pencil, scan, jpeg) of the line art. */
+function greyLooks(
+  line: GrayImage,
+  ink: Uint8Array,
+  w: number,
+  h: number,
+  k: number,
+  sr: Rng,
+  has: (m: StyleModifier) => boolean,
+): GrayImage {
+  const n = w * h;
+  const g = new Float32Array(n);
+  for (let i = 0; i < n; i++) g[i] = line.data[i];
+  if (has("pencil")) {
+    const grain = valueNoise(sr.fork("grain"), w, h, 1.5 * k),
+      tone = valueNoise(sr.fork("graphite"), w, h, 30 * k);
+    const dark = sr.range(60, 110);
+    for (let i = 0; i < n; i++) {
+      if (ink[i]) g[i] = Math.min(200, dark + 35 * tone[i] + 30 * grain[i]);
+      else g[i] = 250 + 5 * grain[i];
     }
-    if (has("scan")) {
-      const tint = valueNoise(sr.fork("tint"), w, h, 120 * k), noise = sr.fork("noise");
-      g.set(boxBlur(g, w, h));
-      for (let i = 0; i < n; i++) g[i] = g[i] * (0.93 + 0.03 * tint[i]) + noise.normal(0, 5);
-    }
-    let grey: GrayImage = { width: w, height: h, data: new Uint8Array(n) };
-    for (let i = 0; i < n; i++) grey.data[i] = Math.max(0, Math.min(255, Math.round(g[i])));
-    if (has("jpeg")) grey = jpegArtefacts(grey, sr.int(35, 76));
-    lineImage = grey;
+    g.set(boxBlur(g, w, h));
+    for (let i = 0; i < n; i++) if (ink[i]) g[i] = Math.min(g[i], dark + 40 + 30 * tone[i]);
   }
-  return { ...segs, line, gt, parts, ink, lineImage };
+  if (has("scan")) {
+    const tint = valueNoise(sr.fork("tint"), w, h, 120 * k), noise = sr.fork("noise");
+    g.set(boxBlur(g, w, h));
+    for (let i = 0; i < n; i++) g[i] = g[i] * (0.93 + 0.03 * tint[i]) + noise.normal(0, 5);
+  }
+  let grey: GrayImage = { width: w, height: h, data: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) grey.data[i] = Math.max(0, Math.min(255, Math.round(g[i])));
+  if (has("jpeg")) grey = jpegArtefacts(grey, sr.int(35, 76));
+  return grey;
 }
 
 function nearInk(ink: Uint8Array, w: number, h: number, x: number, y: number): boolean {

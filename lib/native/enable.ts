@@ -55,9 +55,6 @@ export interface NativeMatmulStatus {
   reason: string;
 }
 
-/** Kernels replaced on the wasm backend. `BatchMatMul` serves `tf.matMul`; `_FusedMatMul` `tf.fused.matMul`. */
-export const NATIVE_KERNEL_NAMES = ["BatchMatMul", "_FusedMatMul"] as const;
-
 interface ActiveState {
   blas: Blas;
   swap: KernelSwap;

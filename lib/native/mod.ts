@@ -25,7 +25,6 @@ export {
   enableNativeMatmul,
   HEAP_KERNEL_NAMES,
   heapKernelCounters,
-  NATIVE_KERNEL_NAMES,
   NATIVE_MATMUL_DEFAULTS,
   nativeMatmulCounters,
   type NativeMatmulOptions,

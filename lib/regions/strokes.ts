@@ -150,6 +150,72 @@ export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}
   }
   const pc = tb.count, tl = tb.labels;
   // 3. Cuts: 4-neighbouring paper pixels of different pieces, grouped by piece pair.
+  const cuts = pieceCuts(ink, tl, pc, W, H);
+  lap("cuts");
+  const { comp, merged } = joinPieces(cuts, ink, pc, W, H, o, lap);
+  let points = cuts.points;
+  // 4. Final regions: merged pieces, specks dropped, numbered by first paper pixel.
+  const fin = finalRegions(labels, tl, merged, cuts, pc, W, H, o);
+  let count = fin.count;
+  lap("relabel");
+  if (points.length === 0 && cuts.cutPix.length === 0) {
+    points = strokeEndpoints(ink, W, H, scratchUint8("strokes.skeleton", n)).points;
+  }
+  // Regions flooded from the same component, before the background step adds pieces.
+  const { component, nComp } = regionComponents(fin.roots, fin.idOfRoot, comp, count, pc);
+  // 6. Background, and the parts of the figure that leaked into it through gaps too wide for the balls.
+  let background = borderRegions(labels, count, W, H, ink, o.background);
+  let origin: Int32Array = new Int32Array(0);
+  if (o.backgroundRadius > 0 && points.length > 0) {
+    const split = splitBackgroundLeaks(labels, count, background, ink, W, H, points, o);
+    if (split.added > 0) {
+      origin = split.origin;
+      count += split.added;
+      background = borderRegions(labels, count, W, H, ink, o.background);
+    }
+  }
+  lap("background");
+  const { sizes, componentAll, closed } = closedRegions(
+    labels,
+    ink,
+    count,
+    component,
+    origin,
+    nComp,
+    points,
+    W,
+    H,
+    o,
+  );
+  lap("closed");
+  return {
+    width: W,
+    height: H,
+    labels,
+    count,
+    background,
+    ink,
+    inkPixels: tb.inkPixels,
+    sizes,
+    component: componentAll,
+    closed,
+    timings,
+  };
+}
+
+/** The cuts between trapped-ball pieces, each piece's paper size and first paper pixel. */
+interface PieceCuts {
+  /** Cut pixel pairs (flattened) and the piece-pair key of each pixel. */
+  cutPix: number[];
+  cutKey: number[];
+  size: Int32Array;
+  first: Int32Array;
+  /** Stroke endpoints, when {@link joinPieces} computed them (empty otherwise). */
+  points: Int32Array;
+}
+
+/** Step 3: 4-neighbouring paper pixels of different pieces, grouped by piece pair. */
+function pieceCuts(ink: Uint8Array, tl: Int32Array, pc: number, W: number, H: number): PieceCuts {
   const cutPix: number[] = [], cutKey: number[] = [];
   const size = new Int32Array(pc + 1), first = new Int32Array(pc + 1).fill(-1);
   for (let y = 0; y < H; y++) {
@@ -172,13 +238,31 @@ export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}
       }
     }
   }
-  lap("cuts");
+  return { cutPix, cutKey, size, first, points: new Int32Array(0) };
+}
+
+/**
+ * Joins pieces: every cut pair into one flood-fill component (`comp`), and into one region (`merged`) unless a
+ * stroke endpoint lies within reach of its cut (a gap in a stroke, which the cut closes). Sets `cuts.points`.
+ */
+function joinPieces(
+  cuts: PieceCuts,
+  ink: Uint8Array,
+  pc: number,
+  W: number,
+  H: number,
+  o: StrokeOptions,
+  lap: (k: string) => void,
+): { comp: UnionFind; merged: UnionFind } {
+  const { cutPix, cutKey } = cuts;
+  const n = W * H;
   const comp = new UnionFind(pc + 1), merged = new UnionFind(pc + 1);
   let endpointMask: Uint8Array | null = null;
   let points: Int32Array = new Int32Array(0);
   if (cutPix.length > 0) {
     const sk = strokeEndpoints(ink, W, H, scratchUint8("strokes.skeleton", n));
     points = sk.points;
+    cuts.points = points;
     endpointMask = scratchUint8("strokes.endpoints", n, 0);
     for (const p of points) endpointMask[p] = 1;
     lap("endpoints");
@@ -212,7 +296,25 @@ export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}
     }
     lap("gaps");
   }
-  // 4. Final regions: merged pieces, specks dropped, numbered by first paper pixel.
+  return { comp, merged };
+}
+
+/**
+ * Step 4: writes the final regions into `labels` (merged pieces, specks dropped and filled from their neighbours,
+ * numbered by first paper pixel); returns their count and the root piece of each.
+ */
+function finalRegions(
+  labels: Int32Array,
+  tl: Int32Array,
+  merged: UnionFind,
+  cuts: PieceCuts,
+  pc: number,
+  W: number,
+  H: number,
+  o: StrokeOptions,
+): { count: number; roots: number[]; idOfRoot: Int32Array } {
+  const { size, first } = cuts;
+  const n = W * H;
   const groupSize = new Int32Array(pc + 1), groupFirst = new Int32Array(pc + 1).fill(n);
   for (let a = 1; a <= pc; a++) {
     const g = merged.find(a);
@@ -243,11 +345,17 @@ export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}
     if (id === 0) dropped++;
   }
   if (dropped > 0) fillFromNeighbours(labels, W, H);
-  lap("relabel");
-  if (points.length === 0 && cutPix.length === 0) {
-    points = strokeEndpoints(ink, W, H, scratchUint8("strokes.skeleton", n)).points;
-  }
-  // Regions flooded from the same component, before the background step adds pieces.
+  return { count, roots, idOfRoot };
+}
+
+/** The flood-fill component of each region (regions split at a closed gap share one), and how many there are. */
+function regionComponents(
+  roots: number[],
+  idOfRoot: Int32Array,
+  comp: UnionFind,
+  count: number,
+  pc: number,
+): { component: Int32Array; nComp: number } {
   const component = new Int32Array(count + 1);
   const compId = new Int32Array(pc + 1);
   let nComp = 0;
@@ -257,18 +365,23 @@ export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}
     component[idOfRoot[r]] = compId[c];
   }
   if (roots.length === 0) component[1] = 1;
-  // 6. Background, and the parts of the figure that leaked into it through gaps too wide for the balls.
-  let background = borderRegions(labels, count, W, H, ink, o.background);
-  let origin: Int32Array = new Int32Array(0);
-  if (o.backgroundRadius > 0 && points.length > 0) {
-    const split = splitBackgroundLeaks(labels, count, background, ink, W, H, points, o);
-    if (split.added > 0) {
-      origin = split.origin;
-      count += split.added;
-      background = borderRegions(labels, count, W, H, ink, o.background);
-    }
-  }
-  lap("background");
+  return { component, nComp };
+}
+
+/** Paper sizes, components (background pieces take their origin's), and which regions are closed. */
+function closedRegions(
+  labels: Int32Array,
+  ink: Uint8Array,
+  count: number,
+  component: Int32Array,
+  origin: Int32Array,
+  nComp: number,
+  points: Int32Array,
+  W: number,
+  H: number,
+  o: StrokeOptions,
+): { sizes: Int32Array; componentAll: Int32Array; closed: Uint8Array } {
+  const n = W * H;
   const sizes = new Int32Array(count + 1);
   for (let i = 0; i < n; i++) if (!ink[i]) sizes[labels[i]]++;
   const componentAll = new Int32Array(count + 1);
@@ -289,20 +402,7 @@ export function strokeRegions(line: GrayImage, opts: Partial<StrokeOptions> = {}
       }
     }
   }
-  lap("closed");
-  return {
-    width: W,
-    height: H,
-    labels,
-    count,
-    background,
-    ink,
-    inkPixels: tb.inkPixels,
-    sizes,
-    component: componentAll,
-    closed,
-    timings,
-  };
+  return { sizes, componentAll, closed };
 }
 
 /**

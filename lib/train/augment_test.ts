@@ -3,7 +3,8 @@ import { loadCache } from "../data/cache.ts";
 import { IGNORE } from "../data/patch_gt.ts";
 import { loadPixelLabels } from "../data/pixel_labels.ts";
 import { Rng } from "../util/rng.ts";
-import { AUGMENT_DEFAULTS, augmentImage, cellPatchLabels } from "./augment.ts";
+import { AUGMENT_DEFAULTS, augmentImage, cellPatchLabels, warpLineArt } from "./augment.ts";
+import { randomWarp, warpGrayBilinear } from "../image/warp.ts";
 import { augmentCost } from "./augment_cost.ts";
 import { writeToyDataset } from "./fixture.ts";
 
@@ -125,4 +126,34 @@ Deno.test("augmentCost: times the augmentation of synthetic images", () => {
   const r = augmentCost({ inputSize: 64, patch: 8, images: 3 });
   assertEquals(r.images, 3);
   assert(Number.isFinite(r.msPerImage) && r.msPerImage >= 0);
+});
+
+Deno.test("warpLineArt: a warped 1-px line stays solid and thin (plain bilinear leaves it dashed grey)", () => {
+  const n = 64, line = new Uint8Array(n * n).fill(255);
+  for (let x = 4; x < 60; x++) line[32 * n + x] = 0;
+  let dashedCols = 0;
+  for (let seed = 0; seed < 6; seed++) {
+    const field = randomWarp(new Rng(seed), n, n, {
+      rotation: 12,
+      scale: [0.9, 1.2],
+      shift: 0,
+      elasticAmp: 0,
+      fineAmp: 0,
+      flipProb: 0,
+    });
+    const solid = warpLineArt(line, n, field),
+      soft = warpGrayBilinear({ width: n, height: n, data: line }, field).data;
+    const colMin = (img: Uint8Array, x: number) =>
+      Math.min(...Array.from({ length: n }, (_, y) => img[y * n + x]));
+    for (let x = 16; x < 48; x++) {
+      assert(colMin(solid, x) <= 32, `seed ${seed}: column ${x} of the warped line has no solid ink`);
+      if (colMin(soft, x) > 96) dashedCols++;
+    }
+    const ink = solid.filter((v) => v < 128).length;
+    assert(ink <= 2.5 * 56 * 1.25, `seed ${seed}: ${ink} ink pixels: the line got thick`);
+  }
+  assert(
+    dashedCols > 0,
+    "bilinear sampling should leave some columns without solid ink (else this test is void)",
+  );
 });

@@ -173,8 +173,9 @@ function curveKey(o: TrainOptions, cfg: ModelConfig): string {
     clip: o.clip,
     seed: o.seed,
     valFraction: o.valFraction,
-    // "warp-v1": the augmentation of augment.ts (a run begun with swap/mirror only cannot resume under it).
-    augment: o.augment ? "warp-v1" : false,
+    // "warp-v2": augment.ts's warps with solid strokes and the pair-wise mirror (a run begun under "warp-v1",
+    // per-image mirror and dashed warped lines, or with swap/mirror only, cannot resume under it).
+    augment: o.augment ? "warp-v2" : false,
     loss: o.loss,
     gap: o.gap,
     init: o.init ?? null,

@@ -131,6 +131,34 @@ function viridis(t: number): [number, number, number] {
   ];
 }
 
+/** The data range of a figure's axes (after its explicit ranges), categories, histogram bins and heatmap. */
+interface Extents {
+  xlo: number;
+  xhi: number;
+  ylo: number;
+  yhi: number;
+  cats: string[] | null;
+  hist: Map<number, Bin[]>;
+  heat: Trace | undefined;
+}
+
+/** Where things go: the plot area, the room around it, and the data-to-pixel maps. */
+interface Frame {
+  left: number;
+  top: number;
+  /** Plot area size. */
+  pw: number;
+  ph: number;
+  bottom: number;
+  width: number;
+  height: number;
+  catAngle: number;
+  titleLines: string[];
+  legendItems: { lines: string[]; color: string }[];
+  sx: (v: number) => number;
+  sy: (v: number) => number;
+}
+
 /**
  * Renders a figure as an SVG document.
  *
@@ -140,6 +168,22 @@ function viridis(t: number): [number, number, number] {
  * ```
  */
 export async function renderSvg(fig: Figure): Promise<string> {
+  const e = extents(fig);
+  const fr = frame(fig, e);
+  const { width, height } = fr;
+  const parts: string[] = [];
+  parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
+  if (e.heat?.z) parts.push(...await heatmapParts(e.heat.z, fr));
+  parts.push(...axesParts(e, fr));
+  parts.push(...traceParts(fig, e, fr));
+  parts.push(...labelParts(fig, fr));
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">${
+    parts.join("")
+  }</svg>`;
+}
+
+/** The figure's data extents. */
+function extents(fig: Figure): Extents {
   const heat = fig.data.find((t) => t.type === "heatmap");
   // Data extents.
   let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
@@ -195,7 +239,12 @@ export async function renderSvg(fig: Figure): Promise<string> {
     if (ylo !== 0) ylo -= pad;
   }
 
-  // Layout: the plot area keeps the figure's size; legend, category labels and title add room around it.
+  return { xlo, xhi, ylo, yhi, cats, hist, heat };
+}
+
+/** Layout: the plot area keeps the figure's size; legend, category labels and title add room around it. */
+function frame(fig: Figure, e: Extents): Frame {
+  const { xlo, xhi, ylo, yhi, cats, heat } = e;
   const legendItems = fig.data
     .map((t, i) => ({ t, i }))
     .filter(({ t }) => t.type !== "heatmap" && (t.name || fig.data.length > 1))
@@ -234,40 +283,49 @@ export async function renderSvg(fig: Figure): Promise<string> {
   const reversed = heat !== undefined;
   const sy = (v: number) =>
     reversed ? top + ((v - ylo) / (yhi - ylo)) * ph : top + ph - ((v - ylo) / (yhi - ylo)) * ph;
-  const parts: string[] = [];
+  return { left, top, pw, ph, bottom, width, height, catAngle, titleLines, legendItems, sx, sy };
+}
 
-  parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
-  if (heat?.z) {
-    const z = heat.z, rows = z.length, cols = z[0].length;
-    let lo = Infinity, hi = -Infinity;
-    for (const row of z) {
-      for (const v of row) if (Number.isFinite(v)) (lo = Math.min(lo, v), hi = Math.max(hi, v));
-    }
-    const px = new Uint8Array(rows * cols * 3);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const [R, G, B] = viridis(hi > lo ? (z[r][c] - lo) / (hi - lo) : 0.5);
-        px.set([R, G, B], (r * cols + c) * 3);
-      }
-    }
-    const png = await sharp(px, { raw: { width: cols, height: rows, channels: 3 } }).png().toBuffer();
-    const href = `data:image/png;base64,${png.toString("base64")}`;
-    parts.push(
-      `<image x="${left}" y="${top}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${href}" xlink:href="${href}"/>`,
-    );
-    // Colour bar.
-    for (let k = 0; k < 20; k++) {
-      const [R, G, B] = viridis(k / 19);
-      parts.push(
-        `<rect x="${left + pw + 12}" y="${top + ph - (k + 1) * ph / 20}" width="14" height="${
-          ph / 20 + 0.5
-        }" fill="rgb(${R},${G},${B})"/>`,
-      );
-    }
-    parts.push(`<text x="${left + pw + 30}" y="${top + 10}" font-size="11">${fmt(hi)}</text>`);
-    parts.push(`<text x="${left + pw + 30}" y="${top + ph}" font-size="11">${fmt(lo)}</text>`);
+/** The heatmap as an embedded PNG, and its colour bar. */
+async function heatmapParts(z: number[][], fr: Frame): Promise<string[]> {
+  const { left, top, pw, ph } = fr;
+  const parts: string[] = [];
+  const rows = z.length, cols = z[0].length;
+  let lo = Infinity, hi = -Infinity;
+  for (const row of z) {
+    for (const v of row) if (Number.isFinite(v)) (lo = Math.min(lo, v), hi = Math.max(hi, v));
   }
-  // Axes and ticks.
+  const px = new Uint8Array(rows * cols * 3);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const [R, G, B] = viridis(hi > lo ? (z[r][c] - lo) / (hi - lo) : 0.5);
+      px.set([R, G, B], (r * cols + c) * 3);
+    }
+  }
+  const png = await sharp(px, { raw: { width: cols, height: rows, channels: 3 } }).png().toBuffer();
+  const href = `data:image/png;base64,${png.toString("base64")}`;
+  parts.push(
+    `<image x="${left}" y="${top}" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${href}" xlink:href="${href}"/>`,
+  );
+  // Colour bar.
+  for (let k = 0; k < 20; k++) {
+    const [R, G, B] = viridis(k / 19);
+    parts.push(
+      `<rect x="${left + pw + 12}" y="${top + ph - (k + 1) * ph / 20}" width="14" height="${
+        ph / 20 + 0.5
+      }" fill="rgb(${R},${G},${B})"/>`,
+    );
+  }
+  parts.push(`<text x="${left + pw + 30}" y="${top + 10}" font-size="11">${fmt(hi)}</text>`);
+  parts.push(`<text x="${left + pw + 30}" y="${top + ph}" font-size="11">${fmt(lo)}</text>`);
+  return parts;
+}
+
+/** The plot frame, grid lines and tick labels (categories under bars). */
+function axesParts(e: Extents, fr: Frame): string[] {
+  const { xlo, xhi, ylo, yhi, cats, heat } = e;
+  const { left, top, pw, ph, catAngle, sx, sy } = fr;
+  const parts: string[] = [];
   parts.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   if (!heat) {
     for (const v of niceTicks(ylo, yhi)) {
@@ -296,7 +354,14 @@ export async function renderSvg(fig: Figure): Promise<string> {
       }
     }
   }
-  // Traces.
+  return parts;
+}
+
+/** Histogram bins, bars, lines and markers. */
+function traceParts(fig: Figure, e: Extents, fr: Frame): string[] {
+  const { hist } = e;
+  const { top, ph, sx, sy } = fr;
+  const parts: string[] = [];
   const bars = fig.data.filter((t) => t.type === "bar");
   fig.data.forEach((t, i) => {
     const color = colorOf(t, i);
@@ -345,6 +410,13 @@ export async function renderSvg(fig: Figure): Promise<string> {
       }
     }
   });
+  return parts;
+}
+
+/** Legend, title and axis titles. */
+function labelParts(fig: Figure, fr: Frame): string[] {
+  const { left, top, pw, ph, bottom, width, titleLines, legendItems } = fr;
+  const parts: string[] = [];
   let ly = top + 8;
   for (const { lines, color } of legendItems) {
     parts.push(`<rect x="${left + pw + 10}" y="${ly - 8}" width="12" height="10" fill="${color}"/>`);
@@ -375,9 +447,7 @@ export async function renderSvg(fig: Figure): Promise<string> {
       })">${esc(yt)}</text>`,
     );
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">${
-    parts.join("")
-  }</svg>`;
+  return parts;
 }
 
 /** A figure's picture as PNG: its SVG rasterised at `scale` (2: sharp on high-density screens). */
