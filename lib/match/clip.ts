@@ -167,7 +167,10 @@ export interface ClipRecord {
  * const records = await colorizeClip(dir, { keys: ["0000"], chain: true, tokens, match: {}, onFrame: write });
  * ```
  */
-export async function colorizeClip(dir: string, opts: Omit<ClipOptions, "onFrame"> & Partial<ClipOptions>) {
+export async function colorizeClip(
+  dir: string,
+  opts: Omit<ClipOptions, "onFrame"> & Partial<ClipOptions>,
+): Promise<ClipRecord[]> {
   const frames = await clipFrames(dir);
   const steps = planClip(frames, opts.keys, opts.chain);
   const linePath = (f: ClipFrame) => path.join(dir, "line", `${f.name}.png`);

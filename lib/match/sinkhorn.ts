@@ -37,7 +37,7 @@ export function sinkhorn(
   m: number,
   n: number,
   opts: Partial<SinkhornOptions> = {},
-) {
+): Float64Array<ArrayBuffer> {
   const o = { ...SINKHORN_DEFAULTS, ...opts };
   if (s.length !== m * n) throw new RangeError(`sinkhorn: ${s.length} scores for ${m} x ${n}`);
   const M = m + 1, N = n + 1;
