@@ -62,7 +62,7 @@ export async function trainCommand(args: string[]): Promise<void> {
         help: "frame gap of pairs when a dataset has no pairs.csv",
         default: String(D.gap),
       },
-      "no-augment": { type: "boolean", help: "no swap/mirror augmentation" },
+      "no-augment": { type: "boolean", help: "no augmentation at all (swap, pair mirror, warps, line thickness, gaps)" },
       init: { type: "string", help: "start from the weights in this folder (matching parameters)" },
       resume: { type: "boolean", help: "continue the run in --out from its last checkpoint" },
       force: { type: "boolean", help: "replace an existing run folder" },

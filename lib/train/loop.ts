@@ -41,7 +41,7 @@ import { Rng } from "../util/rng.ts";
 import { lineFigure } from "../viz/plotly.ts";
 import { renderSvg } from "../viz/svg_plot.ts";
 import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
-import { makeAugmenter } from "./augment.ts";
+import { AUGMENT_DEFAULTS, type AugmentOptions, makeAugmenter } from "./augment.ts";
 import { validateByFamily } from "./family_val.ts";
 import { loadPixelLabels } from "../data/pixel_labels.ts";
 import { TRANSFER_FAMILY } from "../generate/family.ts";
@@ -51,6 +51,26 @@ import { learningRate } from "./schedule.ts";
 import { trainStepAsync } from "./step.ts";
 import { histogramFor, PatchAccumulator } from "../eval/mod.ts";
 import { scoreMatrix } from "../model/similarity.ts";
+
+/**
+ * The augmentation settings of step `step` of `steps`: augment.ts's probabilities (warp, thicken, thin, gaps)
+ * times min(1, (step + 1) / (ramp * steps)); magnitudes stay. The draws per image are the same at any strength.
+ *
+ * @example
+ * ```ts
+ * rampedAugment(0, 100, 0.5).warpProb; // 0.7 / 50
+ * ```
+ */
+export function rampedAugment(step: number, steps: number, ramp: number): Partial<AugmentOptions> {
+  const s = ramp <= 0 ? 1 : Math.min(1, (step + 1) / Math.max(1, ramp * steps));
+  const A = AUGMENT_DEFAULTS;
+  return {
+    warpProb: A.warpProb * s,
+    thickenProb: A.thickenProb * s,
+    thinProb: A.thinProb * s,
+    gapProb: A.gapProb * s,
+  };
+}
 
 /** Everything that defines a training run. */
 export interface TrainOptions {
@@ -85,6 +105,9 @@ export interface TrainOptions {
   ckptEvery: number;
   /** Augmentation: swap and mirror (lib/data/batch.ts), warps, crops, line width and gaps (augment.ts). */
   augment: boolean;
+  /** Fraction of the steps over which the probabilities of augment.ts's warps, line width and gaps rise
+   * linearly from 0 to their defaults (swap and mirror are on from the start). */
+  augmentRamp: number;
   loss: LossOptions;
   /** Frame gap of the default pairs (when a dataset has no pairs.csv). */
   gap: number;
@@ -115,6 +138,9 @@ export const TRAIN_DEFAULTS: Omit<TrainOptions, "data" | "out"> = {
   valEvery: 200,
   ckptEvery: 100, // a kill loses at most ~5 minutes
   augment: true,
+  // Full-strength warps from step 0 held a 150-step, 120-pair run near the ln 65 plateau (loss 4.08);
+  // ramped over half the steps: loss 3.95 and val AP 15.0, unaugmented 14.0 (notes/augcheck.md).
+  augmentRamp: 0.5,
   loss: LOSS_DEFAULTS,
   gap: 7, // the paper's and release's PBC pairs: frame i and i + 7
   resume: false,
@@ -176,6 +202,7 @@ function curveKey(o: TrainOptions, cfg: ModelConfig): string {
     // "warp-v2": augment.ts's warps with solid strokes and the pair-wise mirror (a run begun under "warp-v1",
     // per-image mirror and dashed warped lines, or with swap/mirror only, cannot resume under it).
     augment: o.augment ? "warp-v2" : false,
+    augmentRamp: o.augment ? o.augmentRamp : null,
     loss: o.loss,
     gap: o.gap,
     init: o.init ?? null,
@@ -331,7 +358,8 @@ export async function initFrom(
 /** The data of a run: caches, the augmenter, and the pairs split by character. */
 interface RunData {
   data: PairData;
-  augmenter: ReturnType<typeof makeAugmenter> | null;
+  /** The augmenter of a step (null: no augmentation). */
+  augmenterAt: (step: number) => ReturnType<typeof makeAugmenter> | null;
   trainItems: PairItem[];
   /** Every held-out pair, and the ones validation reads. */
   valAll: PairItem[];
@@ -362,7 +390,7 @@ export async function train(
   const key = curveKey(o, cfg);
   await prepareRunFolder(o, key);
   const rd = await loadRunData(o, cfg);
-  const { data, augmenter, trainItems, valItems } = rd;
+  const { data, augmenterAt, trainItems, valItems } = rd;
 
   const model = PatchSimilarityModel.create(cfg, o.seed);
   const opt = new AdamW(model.params, { ...ADAMW_DEFAULTS, weightDecay: o.weightDecay }, decays);
@@ -385,7 +413,13 @@ export async function train(
       const ts = performance.now();
       const rng = new Rng(o.seed).fork(`step:${step}`);
       const items = pairsForStep(trainItems, step, o.batch, o.seed);
-      const batch = assembleBatch(data.caches, items, cfg, o.augment ? rng.fork("augment") : null, augmenter);
+      const batch = assembleBatch(
+        data.caches,
+        items,
+        cfg,
+        o.augment ? rng.fork("augment") : null,
+        augmenterAt(step),
+      );
       const sample = sampleBatch(batch.labels, batch.pairs, o.loss, rng.fork("loss"));
       const lr = learningRate(step, sched);
       const r = await trainStepAsync(model, opt, batch, sample, lr, o.clip, o.loss.tau);
@@ -485,13 +519,20 @@ async function loadRunData(o: TrainOptions, cfg: ModelConfig): Promise<RunData> 
       o.data[transfer[0].source],
     );
   }
-  const augmenter = o.augment
-    ? makeAugmenter(
-      await Promise.all(data.caches.map((c) => loadPixelLabels(c, { progress: o.progress }))),
-      cfg.inputSize,
-      cfg.inputSize / cfg.patch,
-    )
+  const pixels = o.augment
+    ? await Promise.all(data.caches.map((c) => loadPixelLabels(c, { progress: o.progress })))
     : null;
+  // The augmenter of a step: full strength after the ramp (a pure function of the step: resumes stay exact).
+  const augmenterAt = (step: number) =>
+    pixels
+      ? makeAugmenter(
+        pixels,
+        cfg.inputSize,
+        cfg.inputSize / cfg.patch,
+        rampedAugment(step, o.steps, o.augmentRamp),
+      )
+      : null;
+  augmenterAt(0); // geometry check before any work
   const { train: trainItems, val: valAll } = splitByCharacter(data.items, o.valFraction, o.seed);
   if (trainItems.length === 0) throw new UserError("no training pairs after the split", o.data.join(","));
   const valItems = new Rng(o.seed).fork("val").shuffle([...valAll]).slice(0, o.valPairs);
@@ -508,7 +549,7 @@ async function loadRunData(o: TrainOptions, cfg: ModelConfig): Promise<RunData> 
       o.data.join(","),
     );
   }
-  return { data, augmenter, trainItems, valAll, valItems, labelled, patches };
+  return { data, augmenterAt, trainItems, valAll, valItems, labelled, patches };
 }
 
 /**

@@ -6,7 +6,8 @@ import { loadModel } from "../model/mod.ts";
 import { UserError } from "../util/errors.ts";
 import { writeToyDataset } from "./fixture.ts";
 import { loadLatestCheckpoint } from "./checkpoint.ts";
-import { train } from "./loop.ts";
+import { rampedAugment, train } from "./loop.ts";
+import { AUGMENT_DEFAULTS } from "./augment.ts";
 
 await initBackend({ backend: "wasm", blas: "off", log: null });
 
@@ -83,4 +84,12 @@ Deno.test("train: a grid too coarse for the regions is refused with a clear mess
   );
   assert(e.message.includes("no patch carries a region label"), e.message);
   await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("rampedAugment: augmentation probabilities rise linearly over the ramp, then stay at the defaults", () => {
+  const A = AUGMENT_DEFAULTS;
+  assert(Math.abs(rampedAugment(0, 100, 0.5).warpProb! - A.warpProb / 50) < 1e-12);
+  assert(Math.abs(rampedAugment(24, 100, 0.5).gapProb! - A.gapProb / 2) < 1e-12);
+  for (const step of [49, 50, 99]) assertEquals(rampedAugment(step, 100, 0.5).thickenProb, A.thickenProb);
+  assertEquals(rampedAugment(0, 100, 0).thinProb, A.thinProb);
 });

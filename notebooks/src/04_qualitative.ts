@@ -28,7 +28,7 @@
 // working folder. Without the data a small set is generated in its place (the first output line says so).
 const DATA = "data"; // folder holding the test splits test-clean/ and test-hand/ (deno task generate, README)
 const WEIGHTS = "experiments/small-v1"; // the model: model.json + weights.bin
-const PICKS = [0, 120, 240]; // which pairs of each split are pictured (indices, taken modulo the split's size)
+const PICKS = [0, 1 / 3, 2 / 3]; // which pairs of each split are pictured (fractions of the way through the split)
 const MERGE_THRESHOLD = 0.72; // patch merging (and hybrid grouping): both directed similarities >= this (sigmoid)
 const MATCH_THRESHOLD = 0.6; // region matching: the partner's region similarity >= this (sigmoid)
 const REGIONS = "hybrid" as RegionMode; // 3rd "ours" (the old default): patches | lines | hybrid | strokes
@@ -170,14 +170,15 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 // %% [markdown]
 // ## Generated pairs: matching and colourisation
 // Each matching picture: reference on the left, target on the right. Colourisation scores (PaintBucket's):
-// pixel accuracy over non-stroke pixels and region accuracy over the true colour regions.
+// pixel accuracy over the foreground (non-stroke pixels whose true colour is not the white background) and region
+// accuracy over the true colour regions.
 
 // %%
 const picks = SMALL ? [0] : PICKS;
 const colourRows: Record<string, string>[] = [];
 for (const s of splits) {
   for (const k of picks) {
-    const p = s.pairs[k % s.pairs.length];
+    const p = s.pairs[Math.min(s.pairs.length - 1, Math.floor(k * s.pairs.length))];
     const [a, b] = await Promise.all([
       loadFrame(s.root, p.dir, p.reference),
       loadFrame(s.root, p.dir, p.target),
@@ -204,14 +205,14 @@ for (const s of splits) {
         split: s.name,
         pair: `${p.dir} ${p.reference}→${p.target}`,
         method: r.name,
-        "pixel accuracy": pct(scores[i].pixel.accuracy),
-        "region accuracy": pct(scores[i].region.accuracy),
+        "fg pixel accuracy": pct(scores[i].pixelFg.accuracy),
+        "colour region accuracy": pct(scores[i].region.accuracy),
       })
     );
     await showImages([refColor, ...methods.map((r) => r.painted), tgtColor], {
       titles: [
         "reference colours",
-        ...methods.map((r, i) => `${r.name} (${pct(scores[i].pixel.accuracy)})`),
+        ...methods.map((r, i) => `${r.name} (${pct(scores[i].pixelFg.accuracy)} fg px)`),
         "true target colours",
       ],
       width: 220,
@@ -320,7 +321,7 @@ if (!real) {
     titles: [
       "reference colours",
       ...methods.map((r, i) =>
-        `${r.name} (pixel ${pct(scores[i].pixel.accuracy)}, region ${pct(scores[i].region.accuracy)})`
+        `${r.name} (fg pixels ${pct(scores[i].pixelFg.accuracy)}, regions ${pct(scores[i].region.accuracy)})`
       ),
     ],
     width: 300,
