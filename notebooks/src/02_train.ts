@@ -64,7 +64,7 @@ if (!SMALL && given.every((d) => existsSync(path.join(d, "pairs.csv")))) {
   data = [path.join(tmp, "clean")];
   await generate.generateDataset({
     out: data[0],
-    pairs: SMALL ? 16 : 120,
+    pairs: SMALL ? 16 : 240,
     style: "clean",
     // Several families, so that validation is reported per family (the transfer family `creature` stays out).
     family: "human,quadruped,bird,mecha",
@@ -77,7 +77,7 @@ if (!SMALL && given.every((d) => existsSync(path.join(d, "pairs.csv")))) {
   await showText(
     `data: ${
       SMALL ? "MANGAMATCH_NB_SMALL=1 (the test command's size)" : `${given.map(shortPath).join(" and ")} not found`
-    }: generated ${SMALL ? 16 : 120} clean pairs of four families (human, quadruped, bird, mecha) here instead (the full sets: deno task generate --out ` +
+    }: generated ${SMALL ? 16 : 240} clean pairs of four families (human, quadruped, bird, mecha) here instead (the full sets: deno task generate --out ` +
       "data/train-clean --pairs 3000 --style clean --seed 11, and data/train-hand, see the README)",
   );
 }
@@ -183,7 +183,9 @@ const summary = await train(
     batch,
     valEvery: SMALL ? 20 : 50,
     ckptEvery: SMALL ? 20 : 50,
-    valPairs: SMALL ? 4 : 16,
+    valPairs: SMALL ? 4 : 24,
+    // On the small generated set, hold out 30% of the characters so that every family has some in validation.
+    ...(data === given ? {} : { valFraction: 0.3 }),
     gap: 7,
   },
   {
