@@ -49,8 +49,6 @@ import { loadLatestCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { LOSS_DEFAULTS, type LossOptions, sampleBatch } from "./loss.ts";
 import { learningRate } from "./schedule.ts";
 import { trainStepAsync } from "./step.ts";
-import { histogramFor, PatchAccumulator } from "../eval/mod.ts";
-import { scoreMatrix } from "../model/similarity.ts";
 
 /**
  * The augmentation settings of step `step` of `steps`: augment.ts's probabilities (warp, thicken, thin, gaps)
@@ -219,22 +217,8 @@ export async function validate(
   items: PairItem[],
   perForward = 4,
 ): Promise<{ ap: number; top1: number; pairs: number }> {
-  const acc = new PatchAccumulator(histogramFor("sigmoid"));
-  const c = model.config, N = (c.inputSize / c.patch) ** 2, S = c.inputSize;
-  for (let i = 0; i < items.length; i += perForward) {
-    const chunk = items.slice(i, i + perForward);
-    const images = chunk.flatMap((it) =>
-      [it.a, it.b].map((k) => caches[it.source].lines.subarray(k * S * S, (k + 1) * S * S))
-    );
-    const cos = await model.cosineBatchAsync(images); // async: the form WebGPU can read
-    chunk.forEach((it, p) => {
-      const lab = caches[it.source].labels;
-      const scores = scoreMatrix(cos.subarray(p * 4 * N * N, (p + 1) * 4 * N * N), 2 * N, "sigmoid");
-      acc.add(scores, N, lab.subarray(it.a * N, (it.a + 1) * N), lab.subarray(it.b * N, (it.b + 1) * N));
-    });
-  }
-  const s = acc.summary().cross;
-  return { ap: s.ap, top1: s.top1, pairs: acc.pairs };
+  // The same pooled scores as the per-family validation's `all` (one code path for both).
+  return (await validateByFamily(model, caches, items, perForward)).all;
 }
 
 /**
