@@ -24,7 +24,7 @@ import {
 } from "./geometry.ts";
 import { LabelTable } from "./labels.ts";
 import { accentColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
-import { type Camera, smoothTrack } from "./pose.ts";
+import { type Camera, smoothTrack, trackedCameras } from "./pose.ts";
 import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 
 /** An animal. */
@@ -195,21 +195,9 @@ export function animalSequence(rng: Rng, n: number, width: number, height: numbe
       blink: rng.bool(0.07) ? 0.15 : 1,
     });
   }
-  const side = Math.min(width, height);
   const viewH = rng.range(3.5, 6), zoom = tr(-0.25, 0.25);
   const panX = tr(-0.15, 0.15), panY = tr(-0.12, 0.12), roll = tr(-0.25, 0.25);
-  const cameras: Camera[] = [];
-  for (let i = 0; i < n; i++) {
-    cameras.push({
-      scale: side / (viewH * Math.exp(zoom[i])),
-      rot: roll[i],
-      cx: width / 2 + side * panX[i],
-      cy: height / 2 + side * panY[i],
-      fx: 0,
-      fy: 0,
-    });
-  }
-  return { poses, cameras };
+  return { poses, cameras: trackedCameras(width, height, viewH, { zoom, panX, panY, roll }) };
 }
 
 function leg(

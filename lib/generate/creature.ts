@@ -28,7 +28,7 @@ import {
   translate,
 } from "./geometry.ts";
 import { accentColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
-import { type Camera, smoothTrack } from "./pose.ts";
+import { type Camera, smoothTrack, trackedCameras } from "./pose.ts";
 import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 import { LabelTable } from "./labels.ts";
 
@@ -247,21 +247,9 @@ export function creatureSequence(rng: Rng, n: number, width: number, height: num
       mouth: Math.max(0, mouth[i]),
     });
   }
-  const side = Math.min(width, height);
   const viewH = rng.range(3.6, 6.5);
   const zoom = tr(-0.25, 0.25), panX = tr(-0.16, 0.16), panY = tr(-0.12, 0.12), roll = tr(-0.3, 0.3);
-  const cameras: Camera[] = [];
-  for (let i = 0; i < n; i++) {
-    cameras.push({
-      scale: side / (viewH * Math.exp(zoom[i])),
-      rot: roll[i],
-      cx: width / 2 + side * panX[i],
-      cy: height / 2 + side * panY[i],
-      fx: 0,
-      fy: -0.4,
-    });
-  }
-  return { poses, cameras };
+  return { poses, cameras: trackedCameras(width, height, viewH, { zoom, panX, panY, roll }, -0.4) };
 }
 
 function blob(cx: number, cy: number, rx: number, ry: number, wob: number[], squash: number): Pts {

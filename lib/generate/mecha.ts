@@ -11,7 +11,7 @@ import type { LabelInfo } from "./character.ts";
 import { type Affine, chain, ellipse, type Pts, rotate, translate } from "./geometry.ts";
 import { LabelTable } from "./labels.ts";
 import { accentColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
-import { type Camera, smoothTrack } from "./pose.ts";
+import { type Camera, smoothTrack, trackedCameras } from "./pose.ts";
 import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 
 /** A mecha. */
@@ -174,18 +174,9 @@ export function mechaSequence(rng: Rng, n: number, width: number, height: number
     head: head[i],
     lean: lean[i],
   }));
-  const side = Math.min(width, height);
   const viewH = rng.range(3.2, 6.5), focus = rng.range(-0.3, 1.5), zoom = tr(-0.2, 0.2);
   const panX = tr(-0.15, 0.15), panY = tr(-0.1, 0.1), roll = tr(-0.2, 0.2);
-  const cameras: Camera[] = Array.from({ length: n }, (_, i) => ({
-    scale: side / (viewH * Math.exp(zoom[i])),
-    rot: roll[i],
-    cx: width / 2 + side * panX[i],
-    cy: height / 2 + side * panY[i],
-    fx: 0,
-    fy: focus,
-  }));
-  return { poses, cameras };
+  return { poses, cameras: trackedCameras(width, height, viewH, { zoom, panX, panY, roll }, focus) };
 }
 
 /**

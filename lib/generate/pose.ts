@@ -59,6 +59,45 @@ export interface Camera {
   fy: number;
 }
 
+/** Per-frame camera tracks of a sequence (one value per frame each), as {@link trackedCameras} reads them. */
+export interface CameraTracks {
+  /** Log zoom: the view is `viewH * exp(zoom)` model units tall. */
+  zoom: ArrayLike<number>;
+  /** Pan of the view centre, in shares of the canvas's shorter side. */
+  panX: ArrayLike<number>;
+  panY: ArrayLike<number>;
+  /** Camera roll, radians. */
+  roll: ArrayLike<number>;
+}
+
+/**
+ * The cameras of a non-human sequence: `viewH` model units fill the canvas's shorter side at zoom 0, centred on the
+ * canvas plus the pan, looking at the model point (0, `fy`). Draws nothing from any RNG: the families draw their
+ * tracks in their own order, so their datasets stay byte-identical.
+ *
+ * @example
+ * ```ts
+ * const cams = trackedCameras(512, 512, 4, { zoom: [0], panX: [0], panY: [0], roll: [0] }); // scale 128
+ * ```
+ */
+export function trackedCameras(
+  width: number,
+  height: number,
+  viewH: number,
+  t: CameraTracks,
+  fy = 0,
+): Camera[] {
+  const side = Math.min(width, height);
+  return Array.from({ length: t.zoom.length }, (_, i) => ({
+    scale: side / (viewH * Math.exp(t.zoom[i])),
+    rot: t.roll[i],
+    cx: width / 2 + side * t.panX[i],
+    cy: height / 2 + side * t.panY[i],
+    fx: 0,
+    fy,
+  }));
+}
+
 /** The framing of a sequence. */
 export type Shot = "close" | "bust" | "upper" | "full";
 

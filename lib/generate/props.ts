@@ -11,7 +11,7 @@ import type { LabelInfo } from "./character.ts";
 import { type Affine, capsule, chain, ellipse, lock, type Pts, rotate, scale } from "./geometry.ts";
 import { LabelTable } from "./labels.ts";
 import { accentColor, clothColor, hsl, lightOf, type Rgb, shadeOf } from "./palette.ts";
-import { type Camera, smoothTrack } from "./pose.ts";
+import { type Camera, smoothTrack, trackedCameras } from "./pose.ts";
 import { cameraMap, SceneBuilder, type ScenePart, type SceneStroke } from "./scene.ts";
 
 /** A prop. */
@@ -147,18 +147,9 @@ export function propSequence(rng: Rng, n: number, width: number, height: number)
     spin: spin[i],
     squash: squash[i],
   }));
-  const side = Math.min(width, height);
   const viewH = rng.range(2.0, 3.4), zoom = tr(-0.25, 0.25);
   const panX = tr(-0.15, 0.15), panY = tr(-0.12, 0.12), roll = tr(-0.4, 0.4);
-  const cameras: Camera[] = Array.from({ length: n }, (_, i) => ({
-    scale: side / (viewH * Math.exp(zoom[i])),
-    rot: roll[i],
-    cx: width / 2 + side * panX[i],
-    cy: height / 2 + side * panY[i],
-    fx: 0,
-    fy: 0,
-  }));
-  return { poses, cameras };
+  return { poses, cameras: trackedCameras(width, height, viewH, { zoom, panX, panY, roll }) };
 }
 
 /**
