@@ -23,14 +23,19 @@
  */
 import { assert } from "../testing/asserts.ts";
 import { initBackend } from "../model/backend.ts";
-import { modelConfig, patchDim, tokensOf } from "../model/config.ts";
 import { decays, PatchSimilarityModel } from "../model/model.ts";
 import type { KernelMode } from "../model/ops.ts";
 import { heapKernelCounters, nativeMatmulCounters, openBlas, skipNativeTests } from "../native/mod.ts";
 import { Rng } from "../util/rng.ts";
+import {
+  EQUIVALENCE_CONFIG,
+  EQUIVALENCE_LOSS,
+  EQUIVALENCE_PAIRS,
+  prototypeBatches,
+} from "./equivalence_fixture.ts";
 import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
-import { type LossOptions, sampleBatch } from "./loss.ts";
-import { type Batch, trainStep } from "./step.ts";
+import { sampleBatch } from "./loss.ts";
+import { trainStep } from "./step.ts";
 
 const probe = openBlas();
 const skip = skipNativeTests(probe); // never in CI: there a missing BLAS fails the tests
@@ -41,29 +46,7 @@ if (skip) {
 /** The stated tolerance: relative to max(1, |loss|), at every step. */
 export const LOSS_TOLERANCE = 1e-4;
 const STEPS = 50;
-const cfg = modelConfig("small", { inputSize: 64, patch: 8, dim: 32, heads: 2, vitLayers: 1, mtLayers: 1 });
-const PAIRS = 2;
-const LOSS: LossOptions = { positives: 32, negatives: 16, tau: 0.07 };
-
-/**
- * A learnable toy task: 6 labels, each with a prototype patch vector; a patch is its label's prototype plus
- * noise, so same-label patches look alike and the loss can fall. Four batches, cycled.
- */
-function makeBatches(seed: number): Batch[] {
-  const rng = new Rng(seed).fork("equivalence-data");
-  const N = tokensOf(cfg), P = patchDim(cfg), labels = 6;
-  const proto = Array.from({ length: labels }, () => Float32Array.from({ length: P }, () => rng.float()));
-  return Array.from({ length: 4 }, () => {
-    const lab = Int32Array.from({ length: PAIRS * 2 * N }, () => rng.int(0, labels));
-    const patches = new Float32Array(2 * PAIRS * N * P);
-    // Labels are [pairs, 2N] (a's N, then b's); patches are images a0, b0, a1, b1 (same order, flattened).
-    for (let t = 0; t < lab.length; t++) {
-      const p = proto[lab[t]];
-      for (let j = 0; j < P; j++) patches[t * P + j] = p[j] + 1.5 * rng.normal();
-    }
-    return { pairs: PAIRS, patches, labels: lab };
-  });
-}
+const cfg = EQUIVALENCE_CONFIG, PAIRS = EQUIVALENCE_PAIRS, LOSS = EQUIVALENCE_LOSS;
 
 /** The loss curve of 50 steps on the given path and flavour, from the same initial weights, data and samples. */
 async function lossCurve(
@@ -75,7 +58,7 @@ async function lossCurve(
   const info = await initBackend({ backend: "wasm", blas: native ? "auto" : "off", kernels, log: null });
   assert(info.backend === "wasm" && info.kernels === kernels, info.line);
   assert(info.native?.active === native, `native path expected ${native}: ${info.line}`);
-  const batches = makeBatches(dataSeed);
+  const batches = prototypeBatches(dataSeed);
   const model = PatchSimilarityModel.create(cfg, 11);
   const opt = new AdamW(model.params, ADAMW_DEFAULTS, decays);
   const rng = new Rng(13).fork("equivalence-samples");

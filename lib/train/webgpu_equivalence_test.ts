@@ -17,13 +17,19 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert } from "../testing/asserts.ts";
 import { initBackend } from "../model/backend.ts";
-import { modelConfig, patchDim, tokensOf } from "../model/config.ts";
+import { tokensOf } from "../model/config.ts";
 import { decays, PatchSimilarityModel } from "../model/model.ts";
 import { probeAdapter, SOFTWARE_ENV } from "../model/webgpu.ts";
 import { Rng } from "../util/rng.ts";
+import {
+  EQUIVALENCE_CONFIG,
+  EQUIVALENCE_LOSS,
+  EQUIVALENCE_PAIRS,
+  prototypeBatches,
+} from "./equivalence_fixture.ts";
 import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
-import { type LossOptions, sampleBatch } from "./loss.ts";
-import { type Batch, trainStepAsync } from "./step.ts";
+import { sampleBatch } from "./loss.ts";
+import { trainStepAsync } from "./step.ts";
 
 const adapter = await probeAdapter();
 const skip = !adapter.found;
@@ -45,25 +51,7 @@ export const LOSS_TOLERANCE = 1e-4;
 /** Cosine similarities: absolute, every entry. */
 export const SIM_TOLERANCE = 1e-4;
 const STEPS = 8;
-const cfg = modelConfig("small", { inputSize: 64, patch: 8, dim: 32, heads: 2, vitLayers: 1, mtLayers: 1 });
-const PAIRS = 2;
-const LOSS: LossOptions = { positives: 32, negatives: 16, tau: 0.07 };
-
-/** A learnable toy task (as in native_equivalence_test.ts): label prototypes plus noise. */
-function makeBatches(seed: number): Batch[] {
-  const rng = new Rng(seed).fork("equivalence-data");
-  const N = tokensOf(cfg), P = patchDim(cfg), labels = 6;
-  const proto = Array.from({ length: labels }, () => Float32Array.from({ length: P }, () => rng.float()));
-  return Array.from({ length: 4 }, () => {
-    const lab = Int32Array.from({ length: PAIRS * 2 * N }, () => rng.int(0, labels));
-    const patches = new Float32Array(2 * PAIRS * N * P);
-    for (let t = 0; t < lab.length; t++) {
-      const p = proto[lab[t]];
-      for (let j = 0; j < P; j++) patches[t * P + j] = p[j] + 1.5 * rng.normal();
-    }
-    return { pairs: PAIRS, patches, labels: lab };
-  });
-}
+const cfg = EQUIVALENCE_CONFIG, PAIRS = EQUIVALENCE_PAIRS, LOSS = EQUIVALENCE_LOSS;
 
 async function use(backend: "webgpu" | "wasm"): Promise<void> {
   if (backend === "webgpu") Deno.env.set(SOFTWARE_ENV, "1");
@@ -73,7 +61,7 @@ async function use(backend: "webgpu" | "wasm"): Promise<void> {
 
 async function lossCurve(backend: "webgpu" | "wasm", steps = STEPS, dataSeed = 7): Promise<number[]> {
   await use(backend);
-  const batches = makeBatches(dataSeed);
+  const batches = prototypeBatches(dataSeed);
   const before = tf.memory().numTensors;
   const model = PatchSimilarityModel.create(cfg, 11);
   const opt = new AdamW(model.params, ADAMW_DEFAULTS, decays);
