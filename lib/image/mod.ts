@@ -4,3 +4,4 @@ export * from "./io.ts";
 export * from "./resize.ts";
 export * from "./letterbox.ts";
 export * from "./warp.ts";
+export * from "./noise.ts";

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Rng } from "../util/rng.ts";
+import { valueNoise } from "./noise.ts";
 import type { GrayImage, LabelMap, RgbaImage } from "./types.ts";
 
 /** A backward map: target pixel (x, y) shows source position (sx[i], sy[i]), i = y * width + x. */
@@ -70,28 +71,7 @@ export const WARP_DEFAULTS: Readonly<WarpOptions> = {
  * ```
  */
 export function smoothField(rng: Rng, width: number, height: number, cell: number): Float32Array {
-  const c = Math.max(1, cell);
-  const res = new Float32Array(width * height);
-  const gw = Math.ceil(width / c) + 2, gh = Math.ceil(height / c) + 2;
-  const grid = new Float32Array(gw * gh);
-  for (let i = 0; i < grid.length; i++) grid[i] = 2 * rng.float() - 1;
-  const gx = new Int32Array(width), wx = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = x / c, ix = Math.floor(fx), t = fx - ix;
-    gx[x] = ix;
-    wx[x] = t * t * (3 - 2 * t);
-  }
-  for (let y = 0; y < height; y++) {
-    const fy = y / c, iy = Math.floor(fy), t = fy - iy, wy = t * t * (3 - 2 * t);
-    const r0 = iy * gw, r1 = r0 + gw, row = y * width;
-    for (let x = 0; x < width; x++) {
-      const ix = gx[x], w = wx[x];
-      const a = grid[r0 + ix] + (grid[r0 + ix + 1] - grid[r0 + ix]) * w;
-      const b = grid[r1 + ix] + (grid[r1 + ix + 1] - grid[r1 + ix]) * w;
-      res[row + x] = a + (b - a) * wy;
-    }
-  }
-  return res;
+  return valueNoise(rng, width, height, Math.max(1, cell));
 }
 
 /**
