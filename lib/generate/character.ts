@@ -20,6 +20,7 @@ import {
   shadeOf,
   skinTone,
 } from "./palette.ts";
+import { LabelTable } from "./labels.ts";
 
 /** One entry of the label table. */
 export interface LabelInfo {
@@ -168,17 +169,6 @@ export interface CharacterOptions {
 export const CHARACTER_DEFAULTS: Readonly<CharacterOptions> = {
   shadingProb: 0.75, // most PBC characters carry shadow regions; some are flat
 };
-
-class LabelTable {
-  labels: LabelInfo[] = [];
-  L: Record<string, number> = {};
-  add(name: string, color: Rgb): number {
-    if (name in this.L) throw new Error(`duplicate part ${name}`);
-    this.L[name] = this.labels.length;
-    this.labels.push({ name, color });
-    return this.L[name];
-  }
-}
 
 /** A character's colours, drawn first (their random draws come before everything else's). */
 interface Palette {
