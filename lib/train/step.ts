@@ -21,6 +21,34 @@ export interface StepResult {
   gradNorm: number;
 }
 
+/** The batch's patches as the model's input tensor, [2 * pairs * N, patchDim] (the caller disposes it). */
+function batchInput(model: PatchSimilarityModel, batch: Batch): tf.Tensor2D {
+  const c = model.config;
+  return tf.tensor2d(batch.patches, [2 * batch.pairs * tokensOf(c), patchDim(c)]);
+}
+
+/**
+ * The loss (a scalar tensor) and the gradients keyed by parameter name, for one batch; the one forward and
+ * backward both step forms share. The caller disposes `value` and every gradient.
+ */
+function lossAndGrads(
+  model: PatchSimilarityModel,
+  x: tf.Tensor2D,
+  batch: Batch,
+  sample: LossSample,
+  tau: number,
+): { value: tf.Scalar; g: Map<string, tf.Tensor> } {
+  const byVar = new Map<string, string>();
+  for (const [name, v] of model.params) byVar.set(v.name, name);
+  const { value, grads } = tf.variableGrads(
+    () => contrastiveLoss(model.features(x, 2 * batch.pairs), sample, batch.pairs, tau),
+    model.variables(),
+  );
+  const g = new Map<string, tf.Tensor>();
+  for (const [vn, t] of Object.entries(grads)) g.set(byVar.get(vn)!, t);
+  return { value, g };
+}
+
 /**
  * Runs one step and returns the loss. Leaves no tensors behind.
  *
@@ -38,22 +66,12 @@ export function trainStep(
   clip: number,
   tau: number,
 ): StepResult {
-  const c = model.config, N = tokensOf(c);
-  const images = 2 * batch.pairs;
-  const x = tf.tensor2d(batch.patches, [images * N, patchDim(c)]);
-  const vars = model.variables();
-  const byVar = new Map<string, string>();
-  for (const [name, v] of model.params) byVar.set(v.name, name);
+  const x = batchInput(model, batch);
   let loss = 0, gradNorm = 0;
   try {
-    const { value, grads } = tf.variableGrads(
-      () => contrastiveLoss(model.features(x, images), sample, batch.pairs, tau),
-      vars,
-    );
+    const { value, g } = lossAndGrads(model, x, batch, sample, tau);
     loss = value.dataSync()[0];
     value.dispose();
-    const g = new Map<string, tf.Tensor>();
-    for (const [vn, t] of Object.entries(grads)) g.set(byVar.get(vn)!, t);
     gradNorm = clipGlobalNorm(g, clip);
     if (Number.isFinite(gradNorm)) opt.apply(g, lr);
     for (const t of g.values()) t.dispose();
@@ -83,20 +101,13 @@ export async function trainStepAsync(
   clip: number,
   tau: number,
 ): Promise<StepResult> {
-  const c = model.config, N = tokensOf(c);
-  const images = 2 * batch.pairs;
-  const vars = model.variables();
-  const byVar = new Map<string, string>();
-  for (const [name, v] of model.params) byVar.set(v.name, name);
   return await gpuGuard(`a training step at batch ${batch.pairs} pairs`, async () => {
-    const x = tf.tensor2d(batch.patches, [images * N, patchDim(c)]);
-    const g = new Map<string, tf.Tensor>();
+    const x = batchInput(model, batch);
+    let g = new Map<string, tf.Tensor>();
     try {
-      const { value, grads } = tf.variableGrads(
-        () => contrastiveLoss(model.features(x, images), sample, batch.pairs, tau),
-        vars,
-      );
-      for (const [vn, t] of Object.entries(grads)) g.set(byVar.get(vn)!, t);
+      const r = lossAndGrads(model, x, batch, sample, tau);
+      const value = r.value;
+      g = r.g;
       const sq = globalNormSquared(g);
       const both = tf.tidy(() => tf.stack([value, sq]));
       value.dispose();
