@@ -183,11 +183,16 @@ export interface TrainSummary {
   val: LogRecord | null;
 }
 
-/** Training options that change the loss curve (a resumed run must keep them). */
-function curveKey(o: TrainOptions, cfg: ModelConfig): string {
+/**
+ * Training options that change the loss curve (a resumed run must keep them). Data folders are written relative
+ * to the run folder, so a committed config.json names no machine path and a moved checkout still resumes;
+ * `legacy` gives the older absolute form, which `--resume` still accepts.
+ */
+function curveKey(o: TrainOptions, cfg: ModelConfig, legacy = false): string {
+  const out = path.resolve(o.out);
   return JSON.stringify({
     cfg,
-    data: o.data.map((d) => path.resolve(d)),
+    data: o.data.map((d) => legacy ? path.resolve(d) : path.relative(out, path.resolve(d))),
     batch: o.batch,
     lr: o.lr,
     steps: o.steps,
@@ -372,7 +377,7 @@ export async function train(
   const cfg = modelConfig(o.preset, o.model);
   const out = o.out;
   const key = curveKey(o, cfg);
-  await prepareRunFolder(o, key);
+  await prepareRunFolder(o, [key, curveKey(o, cfg, true)]);
   const rd = await loadRunData(o, cfg);
   const { data, augmenterAt, trainItems, valItems } = rd;
 
@@ -464,13 +469,13 @@ function checkTrainOptions(o: TrainOptions): void {
 }
 
 /** `--resume`: the run's options must match its config.json; otherwise the folder must be new, empty or forced. */
-async function prepareRunFolder(o: TrainOptions, key: string): Promise<void> {
+async function prepareRunFolder(o: TrainOptions, keys: string[]): Promise<void> {
   const out = o.out;
   const configFile = path.join(out, "config.json");
   if (o.resume) {
     if (!(await exists(configFile))) throw new UserError("nothing to resume: no config.json", out);
     const prev = await readJson<{ curveKey: string }>(configFile);
-    if (prev.curveKey !== key) {
+    if (!keys.includes(prev.curveKey)) {
       throw new UserError(
         "--resume with options that change the run (model, data, batch, lr, steps, seed, loss...); use the original options",
         configFile,

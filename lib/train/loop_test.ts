@@ -93,3 +93,35 @@ Deno.test("rampedAugment: augmentation probabilities rise linearly over the ramp
   for (const step of [49, 50, 99]) assertEquals(rampedAugment(step, 100, 0.5).thickenProb, A.thickenProb);
   assertEquals(rampedAugment(0, 100, 0).thinProb, A.thinProb);
 });
+
+Deno.test("train: config.json names data relative to the run folder; --resume accepts the older absolute form", async () => {
+  const tmp = await Deno.makeTempDir();
+  const data = path.join(tmp, "data");
+  await writeToyDataset(data, { characters: 3, frames: 3, size: 64 });
+  const out = path.join(tmp, "run");
+  const o = {
+    data: [data],
+    out,
+    model,
+    steps: 2,
+    batch: 2,
+    gap: 1,
+    valEvery: 2,
+    ckptEvery: 2,
+    valPairs: 1,
+    progress: false,
+  };
+  await train(o, { log: () => {} });
+  const file = path.join(out, "config.json");
+  const cfg = JSON.parse(await Deno.readTextFile(file));
+  assertEquals(JSON.parse(cfg.curveKey).data, ["../data"]);
+  // a run written before the change: absolute data paths in its key
+  const legacy = { ...cfg, curveKey: cfg.curveKey.replace('"../data"', JSON.stringify(path.resolve(data))) };
+  await Deno.writeTextFile(file, JSON.stringify(legacy));
+  await train({ ...o, resume: true }, { log: () => {} });
+  await assertRejects(
+    () => train({ ...o, lr: 0.1, resume: true }, { log: () => {} }),
+    UserError,
+    "--resume with options",
+  );
+});
