@@ -46,6 +46,31 @@ export interface TrainBenchOptions {
   log?: (line: string) => void;
 }
 
+/** OpenBLAS variables the peer runs without (`peer.ts`); ours runs without them too. */
+export const PEER_CLEARED_BLAS_ENV = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] as const;
+
+/**
+ * Clears {@link PEER_CLEARED_BLAS_ENV} before our BLAS library loads, so that both sides run the kernels
+ * OpenBLAS picks for this CPU: the peer is started without them, and a forced `OPENBLAS_CORETYPE=Haswell` (this
+ * workplace's environment sets it) gives ours AVX2 kernels at about half the speed of the `SkylakeX` ones
+ * OpenBLAS detects on its AMD EPYC, while the peer gets those. Says what it cleared. No effect once the library
+ * is loaded (it reads them at load).
+ */
+export function sameBlasEnvironmentAsPeer(say: (line: string) => void): void {
+  const cleared: string[] = [];
+  for (const k of PEER_CLEARED_BLAS_ENV) {
+    const v = Deno.env.get(k);
+    if (v === undefined) continue;
+    Deno.env.delete(k);
+    cleared.push(`${k}=${v}`);
+  }
+  if (cleared.length) {
+    say(
+      `OpenBLAS environment as the peer's: cleared ${cleared.join(", ")} (OpenBLAS detects the CPU itself)`,
+    );
+  }
+}
+
 /** The name of one of our paths: `stock wasm`, `native`, or the backend off wasm. */
 export function pathName(info: BackendInfo): string {
   if (info.backend !== "wasm") return info.backend;
@@ -64,6 +89,7 @@ export function pathName(info: BackendInfo): string {
  */
 export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchFigures> {
   const say = o.log ?? ((l: string) => console.log(l));
+  sameBlasEnvironmentAsPeer(say);
   const { cfg, batch, compare } = o;
   if (compare && o.backend !== "auto" && o.backend !== "wasm") {
     throw new UserError(

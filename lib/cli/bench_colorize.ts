@@ -17,6 +17,8 @@ import { commandLine, loadAverage, recordName, recordPath, writeBenchRecord } fr
 import { evaluateColorization } from "../eval/colorization.ts";
 import { DEFAULT_WEIGHTS, type LoadedModel, loadEvalModel } from "../eval/shipped.ts";
 import { parseCommand, runMain, str } from "../util/cli.ts";
+import { DEFAULT_HEAD, resolveRegionHead } from "../match/region_head.ts";
+import { repoPath } from "../util/paths.ts";
 import { guardOutput } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
 import { pairsFrom, weightsFrom } from "./evaluate.ts";
@@ -51,6 +53,13 @@ const SPEC = {
       help: "tfjs backend: auto, tensorflow, wasm or cpu",
       default: "auto",
     },
+    head: {
+      type: "string" as const,
+      help:
+        "the region matcher's learned head: none (hand-set scores, the default), a head folder, or auto " +
+        "(experiments/region-head-v1 when trained for the model)",
+      default: "none",
+    },
     record: {
       type: "boolean" as const,
       help: "also write the figures to experiments/bench/colorize-<dataset>.json (date, machine, command)",
@@ -83,9 +92,13 @@ async function benchColorizeCommand(argv: string[]): Promise<void> {
   let loaded: LoadedModel | null = null;
   try {
     if (weights) loaded = await loadEvalModel(weights, str(args, "backend") ?? "auto");
+    const regionHead = weights
+      ? await resolveRegionHead(str(args, "head") ?? "none", weights, repoPath(DEFAULT_HEAD))
+      : null;
     const bar = new Progress({ total: pairs.length, label: "bench:colorize", unit: "pairs" });
     const r = await evaluateColorization(root, pairs, {
       model: loaded?.model,
+      regionHead,
       onPair: (rec) =>
         bar.tick(
           1,
@@ -98,6 +111,9 @@ async function benchColorizeCommand(argv: string[]): Promise<void> {
         "Means over the pairs. fg: over the target's foreground (non-stroke pixels whose true colour is not the " +
         "background's: BasicPBC's pix_acc_wobg; true colour regions other than the background); with bg: over " +
         "every non-stroke pixel / true colour region (an all-white answer scores the background's share there). " +
+        `region matcher: ${
+          regionHead ? `learned head (--head ${str(args, "head") ?? "none"})` : "hand-set scores"
+        }. ` +
         "s/pair: similarity (the model's forward counted in each ours row), regions, matching and painting.\n",
     );
     console.log(colorizeTable(r.methods));

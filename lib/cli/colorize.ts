@@ -31,7 +31,14 @@ import { choice, parseCommand, type ParsedArgs, runMain, str } from "../util/cli
 import { UserError } from "../util/errors.ts";
 import { atomicWriteJson, guardOutput, stageDir } from "../util/fs.ts";
 import { Progress } from "../util/progress.ts";
-import { MATCHING_OPTIONS, matchOptionsFrom, modelSimilarity, pairInputs, summary } from "./match.ts";
+import {
+  MATCHING_OPTIONS,
+  matchOptionsFrom,
+  modelSimilarity,
+  pairInputs,
+  summary,
+  withHead,
+} from "./match.ts";
 
 const SPEC = {
   name: "colorize",
@@ -103,7 +110,7 @@ async function clip(args: ParsedArgs, dir: string, out: string): Promise<void> {
         keys: keys!,
         chain,
         tokens: model.tokens,
-        match: opts,
+        match: withHead(opts, model),
         onFrame: async (f, painted, rec) => {
           await writePng(path.join(tmp, `${f.name}.png`), painted);
           bar ??= new Progress({ label: "colorize", unit: "frame" });
@@ -171,7 +178,7 @@ if (import.meta.main) {
       const { painted, fills, match } = colorizePair(refColor, refLine, tgtLine, sim, {
         refRegions: refRegionsFrom,
         fallback,
-        match: { ...opts, tokens },
+        match: { ...withHead(opts, model), tokens },
       });
       for (const w of match.warnings) console.error(`warning: ${w}`);
       await writePng(out, painted);

@@ -26,7 +26,8 @@ import { atomicWriteJson, existsSync, stageDir } from "../util/fs.ts";
 import { realDataDir, repoPath } from "../util/paths.ts";
 import { DEFAULT_WEIGHTS } from "../eval/shipped.ts";
 import { sideBySide } from "../viz/color.ts";
-import { summary, TOOL_MATCHER, writeMatchOutputs } from "./match.ts";
+import { DEFAULT_HEAD, resolveRegionHead } from "../match/region_head.ts";
+import { MATCHING_OPTIONS, summary, TOOL_MATCHER, writeMatchOutputs } from "./match.ts";
 
 const SPEC = {
   name: "demo",
@@ -45,6 +46,7 @@ const SPEC = {
       type: "string" as const,
       help: "how regions are made (default: strokes for the region matcher, hybrid for paper)",
     },
+    head: MATCHING_OPTIONS.head,
     "no-real": { type: "boolean" as const, help: "skip the real samples even when ../shared/real exists" },
     backend: {
       type: "string" as const,
@@ -177,6 +179,7 @@ if (import.meta.main) {
       );
     }
     const matcher = choice(args, "matcher", MATCHER_KINDS, TOOL_MATCHER);
+    const head = await resolveRegionHead(str(args, "head") ?? "none", weightsDir, repoPath(DEFAULT_HEAD));
     const m = await import("../model/mod.ts");
     await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
     const model = await m.loadModel(weightsDir);
@@ -199,7 +202,7 @@ if (import.meta.main) {
           const tokens = matcher === "region" ? await model.pairTokens(c.refLine, c.tgtLine) : undefined;
           const sim = tokens ? similarityFromTokens(tokens) : await model.similarity(c.refLine, c.tgtLine);
           const { painted, fills, match } = colorizePair(c.refColor, c.refLine, c.tgtLine, sim, {
-            match: { matcher, tokens, ...(regions ? { regions } : {}) },
+            match: { matcher, tokens, regionMatcher: { head }, ...(regions ? { regions } : {}) },
           });
           const ms = performance.now() - t0;
           await writeMatchOutputs(dir, c.refLine, c.tgtLine, match);

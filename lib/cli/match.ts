@@ -31,6 +31,8 @@ import {
 } from "../match/pipeline.ts";
 import { similarityFromTokens } from "../match/descriptors.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
+import { DEFAULT_HEAD, type RegionHead, resolveRegionHead } from "../match/region_head.ts";
+import { repoPath } from "../util/paths.ts";
 import { DEFAULT_WEIGHTS, defaultWeights } from "../eval/shipped.ts";
 import { REGION_MODES, type RegionMode } from "../regions/segment.ts";
 import { choice, num, parseCommand, type ParsedArgs, runMain, str } from "../util/cli.ts";
@@ -55,6 +57,14 @@ export const MATCHING_OPTIONS = {
     type: "string" as const,
     help: "region (region descriptors + Sinkhorn + alignment) or paper (patch votes, eq. 5)",
     default: TOOL_MATCHER,
+  },
+  head: {
+    type: "string" as const,
+    help:
+      "region matcher's learned head: none (hand-set scores: the default, better on validation), a head " +
+      "folder (head.json + weights.bin, e.g. experiments/region-head-v1), or auto (the head in " +
+      "experiments/region-head-v1 when it was trained for the model)",
+    default: "none",
   },
   regions: {
     type: "string" as const,
@@ -149,7 +159,14 @@ export type SimilarityFn = (lineA: GrayImage, lineB: GrayImage) => Promise<PairS
 export interface CliModel {
   forward: SimilarityFn;
   tokens: (lineA: GrayImage, lineB: GrayImage) => Promise<PairTokens>;
+  /** The region matcher's learned head (`--head`), null for the hand-set scores. */
+  head: RegionHead | null;
   dispose: () => void;
+}
+
+/** `opts` with the model's region head set for the region matcher. */
+export function withHead(opts: Partial<MatchPairOptions>, model: CliModel | null): Partial<MatchPairOptions> {
+  return { ...opts, regionMatcher: { ...opts.regionMatcher, head: model?.head ?? null } };
 }
 
 /**
@@ -179,9 +196,17 @@ export async function modelSimilarity(args: ParsedArgs): Promise<CliModel> {
   const m = await import("../model/mod.ts");
   await m.initBackend({ backend: choice(args, "backend", m.BACKEND_KINDS, "auto") });
   const model = await m.loadModel(weights);
+  let head: RegionHead | null;
+  try {
+    head = await resolveRegionHead(str(args, "head") ?? "none", weights, repoPath(DEFAULT_HEAD));
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   return {
     forward: (a, b) => model.similarity(a, b),
     tokens: (a, b) => model.pairTokens(a, b),
+    head,
     dispose: () => model.dispose(),
   };
 }
@@ -232,7 +257,7 @@ async function single(args: ParsedArgs, out: string): Promise<void> {
   try {
     const opts = matchOptionsFrom(args);
     const { sim, tokens } = await pairInputs(model, lineA, lineB, opts);
-    const r = matchPair(lineA, lineB, sim, { ...opts, tokens });
+    const r = matchPair(lineA, lineB, sim, { ...withHead(opts, model), tokens });
     for (const w of r.warnings) console.error(`warning: ${w}`);
     await stageDir(
       out,
@@ -283,7 +308,7 @@ async function batch(args: ParsedArgs, root: string, out: string): Promise<void>
           [lineA, lineB] = await Promise.all([readGray(pa), readGray(pb)]);
           ({ sim, tokens } = await pairInputs(model!, lineA, lineB, opts));
         }
-        const r = matchPair(lineA, lineB, sim, { ...opts, tokens });
+        const r = matchPair(lineA, lineB, sim, { ...withHead(opts, model), tokens });
         for (const w of r.warnings) console.error(`\nwarning: ${p.dir} ${p.reference}-${p.target}: ${w}`);
         const dir = path.join(tmp, p.dir, `${p.reference}-${p.target}`);
         await Deno.mkdir(dir, { recursive: true });

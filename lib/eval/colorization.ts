@@ -8,7 +8,8 @@
  *   pooled per stroke region and matched by the region matcher (lib/match/region_matcher.ts), every target region
  *   coloured from its colour source; only when a model with `pairTokens` is given;
  * - `ours (patches)`, `ours (hybrid)`: the model's similarities through `colorizePair` (lib/match) in the
- *   paper's `patches` region mode and in `hybrid` mode; only when a model is given;
+ *   paper's `patches` region mode and in `hybrid` mode (other modes with `paperRegions`: `ours (<mode>)`); only
+ *   when a model is given;
  * - `oracle (patches)`: ground-truth patch similarities (`oracleSimilarity`, at the model's grid, or 256 px /
  *   16-px patches without one) through the same `colorizePair`; only when the frames' labels are given;
  * - `flood fill`: the no-learning baseline (regions between strokes matched by position and shape), each
@@ -32,14 +33,18 @@ import type { PairRef } from "../data/pairs.ts";
 import { framePaths, loadFrame } from "../data/pbc.ts";
 import { readRgb } from "../image/io.ts";
 import type { GrayImage, LabelMap, RgbImage } from "../image/types.ts";
+import type { PairSimilarity, PairTokens } from "../model/similarity.ts";
 import { floodFillBaseline } from "../match/baseline_floodfill.ts";
 import { connectedComponents } from "../util/relabel.ts";
 import { colorize, dominantColors } from "../match/colorize.ts";
 import { colorizationScores, colorizePair, type ColorizePairResult } from "../match/colorize_pair.ts";
 import { type GroundTruthFrame, oracleSimilarity } from "../match/oracle.ts";
+import type { MatchPairOptions } from "../match/pipeline.ts";
+import type { RegionMode } from "../regions/segment.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { similarityFromTokens } from "../match/descriptors.ts";
+import type { RegionHead } from "../match/region_head.ts";
 import { hasPairTokens, type SimilarityModel } from "./predictors.ts";
 
 /** Every method's name, in the order {@link colorizeMethods} returns them (those that run). */
@@ -53,8 +58,8 @@ export const COLORIZE_METHODS = [
   "all white",
 ] as const;
 
-/** A method's name. */
-export type ColorizeMethodName = typeof COLORIZE_METHODS[number];
+/** A method's name (`ours (<mode>)` for a paper's-matcher row in another region mode, see `paperRegions`). */
+export type ColorizeMethodName = typeof COLORIZE_METHODS[number] | `ours (${RegionMode})`;
 
 /** One method's answer for a pair: its regions and matches, and the target coloured from the reference. */
 export interface ColorizedMethod {
@@ -90,6 +95,24 @@ export interface ColorizeMethodsOptions {
   baselines?: boolean;
   /** Only these methods (default: every one that can run); the others are not run at all. */
   methods?: readonly ColorizeMethodName[];
+  /** The region matcher's learned head for `ours (region matcher)` (null or absent: hand-set scores). */
+  regionHead?: RegionHead | null;
+  /**
+   * Region modes of the paper's-matcher rows `ours (<mode>)`, in this order (default `["patches", "hybrid"]`,
+   * the rows of {@link COLORIZE_METHODS}).
+   */
+  paperRegions?: readonly RegionMode[];
+  /**
+   * Matching settings of the paper's-matcher rows and the oracle's (thresholds; `regions` is each row's own).
+   * Default: the release's (`MATCH_DEFAULTS`).
+   */
+  paperMatch?: Partial<MatchPairOptions>;
+  /**
+   * One model forward for every `ours` row: the paper's-matcher rows read the similarity of the region
+   * matcher's tokens (each row's seconds count that forward) instead of running `model.similarity` on their own.
+   * Default false (each row as it runs alone). Only with a model that has `pairTokens`.
+   */
+  sharedForward?: boolean;
 }
 
 /** Grey below this is stroke for the baselines (as line-enclosed regions and the scores). */
@@ -201,28 +224,45 @@ export async function colorizeMethods(
     return [r, (performance.now() - t0) / 1000];
   };
   const want = (name: ColorizeMethodName) => !opts.methods || opts.methods.includes(name);
-  if (opts.model && hasPairTokens(opts.model) && want("ours (region matcher)")) {
+  const paperRows = (opts.paperRegions ?? ["patches", "hybrid"])
+    .map((regions) => [`ours (${regions})` as const, regions] as const)
+    .filter(([n]) => want(n));
+  const tokenModel = opts.model && hasPairTokens(opts.model) ? opts.model : null;
+  // The tokens' forward (timed): for the region matcher, and for the paper's rows with `sharedForward`.
+  let tokens: { tokens: PairTokens; sim: PairSimilarity; forward: number } | null = null;
+  if (tokenModel && (want("ours (region matcher)") || (opts.sharedForward && paperRows.length))) {
+    const t0 = performance.now();
+    const t = await tokenModel.pairTokens(lineA, lineB);
+    tokens = { tokens: t, sim: similarityFromTokens(t), forward: (performance.now() - t0) / 1000 };
+  }
+  if (tokens && want("ours (region matcher)")) {
     // The toolkit's default (match, colorize, demo): the region matcher on stroke regions, from one forward that
     // gives the tokens (its own forward, counted in its time).
-    const t0 = performance.now();
-    const tokens = await opts.model.pairTokens(lineA, lineB);
-    const forward = (performance.now() - t0) / 1000;
+    const t = tokens;
     const [c, s] = timed(() =>
-      colorizePair(refColor, lineA, lineB, similarityFromTokens(tokens), {
-        match: { matcher: "region", regions: "auto", tokens },
+      colorizePair(refColor, lineA, lineB, t.sim, {
+        match: {
+          matcher: "region",
+          regions: "auto",
+          tokens: t.tokens,
+          regionMatcher: { head: opts.regionHead ?? null },
+        },
       })
     );
-    out.push(viaPipeline("ours (region matcher)", c, forward + s));
+    out.push(viaPipeline("ours (region matcher)", c, t.forward + s));
   }
-  const paperRows = ([["ours (patches)", "patches"], ["ours (hybrid)", "hybrid"]] as const).filter(([n]) =>
-    want(n)
-  );
   if (opts.model && paperRows.length) {
-    const t0 = performance.now();
-    const sim = await opts.model.similarity(lineA, lineB);
-    const forward = (performance.now() - t0) / 1000;
+    let sim: PairSimilarity, forward: number;
+    if (opts.sharedForward && tokens) ({ sim, forward } = tokens);
+    else {
+      const t0 = performance.now();
+      sim = await opts.model.similarity(lineA, lineB);
+      forward = (performance.now() - t0) / 1000;
+    }
     for (const [name, regions] of paperRows) {
-      const [c, s] = timed(() => colorizePair(refColor, lineA, lineB, sim, { match: { regions } }));
+      const [c, s] = timed(() =>
+        colorizePair(refColor, lineA, lineB, sim, { match: { ...opts.paperMatch, regions } })
+      );
       out.push(viaPipeline(name, c, forward + s));
     }
   }
@@ -230,7 +270,7 @@ export async function colorizeMethods(
     const { a, b } = opts.truth;
     const [c, s] = timed(() =>
       colorizePair(refColor, lineA, lineB, oracleSimilarity(a, b, oracleGrid(opts)), {
-        match: { regions: "patches" },
+        match: { ...opts.paperMatch, regions: "patches" },
       })
     );
     out.push(viaPipeline("oracle (patches)", c, s));
@@ -336,12 +376,15 @@ export interface ColorizationEvalOptions {
   baselines?: boolean;
   /** Only these methods (default: every one that can run). */
   methods?: readonly ColorizeMethodName[];
+  /** The region matcher's learned head for `ours (region matcher)` (null or absent: hand-set scores). */
+  regionHead?: RegionHead | null;
   /** Called after each pair with its record, its index and the pair count. */
   onPair?: (record: ColorizationPairRecord, index: number, total: number) => void;
 }
 
 /**
- * Means of each method's scores over the pairs it ran on, in {@link COLORIZE_METHODS} order.
+ * Means of each method's scores over the pairs it ran on, in {@link COLORIZE_METHODS} order (any other
+ * `ours (<mode>)` rows after them).
  *
  * @example
  * ```ts
@@ -350,7 +393,9 @@ export interface ColorizationEvalOptions {
  */
 export function summarizeColorization(perPair: readonly ColorizationPairRecord[]): ColorizationSummary[] {
   const out: ColorizationSummary[] = [];
-  for (const name of COLORIZE_METHODS) {
+  const others = new Set(perPair.flatMap((p) => Object.keys(p.methods) as ColorizeMethodName[]));
+  for (const name of COLORIZE_METHODS) others.delete(name);
+  for (const name of [...COLORIZE_METHODS, ...others]) {
     const xs = perPair.map((p) => p.methods[name]).filter((x): x is ColorizationScore => !!x);
     if (xs.length === 0) continue;
     const mean = (k: keyof ColorizationScore) => xs.reduce((t, x) => t + x[k], 0) / xs.length;
@@ -404,6 +449,7 @@ export async function evaluateColorization(
       grid: opts.grid,
       baselines: opts.baselines ?? true,
       methods: opts.methods,
+      regionHead: opts.regionHead,
     });
     const record: ColorizationPairRecord = {
       dir: p.dir,

@@ -4,6 +4,7 @@ import { generateDataset } from "../generate/dataset.ts";
 import type { GrayImage } from "../image/types.ts";
 import { floodFillRegions } from "../match/baseline_floodfill.ts";
 import { colorizationScores } from "../match/colorize_pair.ts";
+import { MATCHING_DEFAULTS } from "../match/matching.ts";
 import { oracleSimilarity } from "../match/oracle.ts";
 import { toyPair } from "../match/toy_pair.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects, assertThrows } from "../testing/asserts.ts";
@@ -81,6 +82,52 @@ Deno.test("colorizeMethods: documented names and order; the oracle paints the to
   assertEquals((await colorizeMethods(a.color, a.line, b.line)).map((m) => m.name), ["flood fill"]);
 });
 
+Deno.test("colorizeMethods: paperRegions names the rows; sharedForward runs one forward; paperMatch applies", async () => {
+  const { a, b } = toyPair(256, 3);
+  const calls = { tokens: 0, similarity: 0 };
+  const counting: TokenModel = {
+    config: standIn.config,
+    pairTokens: (x, y) => (calls.tokens++, standIn.pairTokens(x, y)),
+    similarity: (x, y) => (calls.similarity++, standIn.similarity(x, y)),
+  };
+  const opts = { model: counting, truth: { a, b }, paperRegions: ["patches", "lines"] as const };
+  const own = await colorizeMethods(a.color, a.line, b.line, opts);
+  assertEquals(own.map((m) => m.name), [
+    "ours (region matcher)",
+    "ours (patches)",
+    "ours (lines)",
+    "oracle (patches)",
+    "flood fill",
+  ]);
+  assertEquals(calls, { tokens: 1, similarity: 1 });
+  const shared = await colorizeMethods(a.color, a.line, b.line, { ...opts, sharedForward: true });
+  assertEquals(calls, { tokens: 2, similarity: 1 }); // no similarity forward of its own
+  assertEquals(shared.map((m) => m.name), own.map((m) => m.name));
+  // The rows that do not read the model's similarity answer the same either way (compared as bytes: a failing
+  // assertEquals on images would print megabytes).
+  const same = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  for (const i of [0, 3, 4]) assert(same(shared[i].fills.data, own[i].fills.data), own[i].name);
+  // Only the paper's rows with `sharedForward`: the tokens' forward still runs once, for them.
+  await colorizeMethods(a.color, a.line, b.line, {
+    ...opts,
+    sharedForward: true,
+    methods: ["ours (patches)"],
+  });
+  assertEquals(calls, { tokens: 3, similarity: 1 });
+  // A match threshold no similarity reaches: the paper's rows and the oracle match nothing; the others unchanged.
+  const strict = await colorizeMethods(a.color, a.line, b.line, {
+    ...opts,
+    paperMatch: { matching: { ...MATCHING_DEFAULTS, threshold: 1.01 } },
+  });
+  for (const m of strict) {
+    const before = own.find((x) => x.name === m.name)!;
+    if (m.name.startsWith("ours (") && m.name !== "ours (region matcher)" || m.name === "oracle (patches)") {
+      assert(before.matches.length > 0, `${m.name}: matches without the threshold`);
+      assertEquals(m.matches.length, 0, m.name);
+    } else assertEquals(m.matches, before.matches, m.name);
+  }
+});
+
 Deno.test("copyInPlace: each target region takes the reference's majority colour at its pixels (hand-worked)", () => {
   // 6x1: target strokes at x = 2; regions {0,1} and {3,4,5}. Reference colours R R | G G B, its stroke at x = 4.
   const R = [255, 0, 0], G = [0, 255, 0], B = [0, 0, 255];
@@ -129,9 +176,18 @@ Deno.test("summarizeColorization: means over the pairs each method ran on (hand-
       target: "7",
       methods: { "flood fill": s(0.5, 0.25, 1), "oracle (patches)": s(1, 1, 2) },
     },
-    { dir: "c", reference: "1", target: "8", methods: { "flood fill": s(0.7, 0.75, 3) } },
+    {
+      dir: "c",
+      reference: "1",
+      target: "8",
+      methods: { "ours (lines)": s(0, 0, 1), "flood fill": s(0.7, 0.75, 3) },
+    },
   ]);
-  assertEquals(rows.map((r) => [r.name, r.pairs]), [["oracle (patches)", 1], ["flood fill", 2]]);
+  // COLORIZE_METHODS order, then rows of other region modes (`paperRegions`).
+  assertEquals(rows.map((r) => [r.name, r.pairs]), [["oracle (patches)", 1], ["flood fill", 2], [
+    "ours (lines)",
+    1,
+  ]]);
   assertAlmostEquals(rows[1].pixel_accuracy_fg, 0.6, 1e-12);
   assertAlmostEquals(rows[1].pixel_accuracy_with_bg, 0.8, 1e-12);
   assertEquals([rows[1].region_accuracy_fg, rows[1].region_accuracy_with_bg, rows[1].seconds_per_pair], [

@@ -39,6 +39,7 @@ import { MATCHING_DEFAULTS, type MatchingOptions, matchRegions, type RegionMatch
 import { type ContextOptions, propagateMatches, regionGeometry } from "./context.ts";
 import { regionSimilarity } from "./region_similarity.ts";
 import { matchRegionSets, type RegionMatcherOptions } from "./region_matcher.ts";
+import { type RegionSet, similarityFromTokens } from "./descriptors.ts";
 
 /** Which matcher turns regions into correspondences. */
 export type MatcherKind = "paper" | "region";
@@ -100,7 +101,7 @@ export interface MatchPairOptions {
 
 /** Defaults. */
 export const MATCH_DEFAULTS: MatchPairOptions = {
-  // Measured on the validation splits (shipped model, 20 pairs each; /work/notes/matching.md): the region matcher
+  // Measured on the validation splits (shipped model, 20 pairs each, frames i -> i+7): the region matcher
   // on stroke regions colours 79.5% / 36.6% of the true colour regions right (val-clean / val-hand) against 38.1% /
   // 11.7% for the paper's matcher on hybrid regions.
   matcher: "auto",
@@ -417,6 +418,43 @@ function regionMatcherStage(run: PairRun, a: Side, b: Side): MatcherOutput {
   timings.matcher = rm.timings;
   timings.matching = lap(run);
   return { matches: rm.matches, simAB: rm.simAB, simBA: rm.simBA, colourSource: rm.colourSource };
+}
+
+/**
+ * Both drawings' regions exactly as {@link matchPair} makes them for the region matcher (working copies, ids,
+ * background flags), without matching: what the region head is trained on (`lib/train/region_head.ts`).
+ *
+ * @example
+ * ```ts
+ * const { a, b } = pairRegionSets(lineA, lineB, tokens);
+ * const r = matchRegionSets(a, b, tokens);
+ * ```
+ */
+export function pairRegionSets(
+  lineA: GrayImage,
+  lineB: GrayImage,
+  tokens: PairTokens,
+  opts: Partial<MatchPairOptions> = {},
+): { a: RegionSet; b: RegionSet } {
+  const o0 = matchOptions({ ...opts, tokens });
+  const o = { ...o0, matcher: "region" as const, regions: resolveRegionMode(o0.regions, "region") };
+  const ro = regionOptions({ ...o.region });
+  const sim = similarityFromTokens(tokens);
+  const needsScores = o.regions === "patches" || o.regions === "hybrid";
+  checkPair(lineA, lineB, sim, needsScores);
+  const run: PairRun = { o, ro, sim, S: null, timings: emptyTimings(), warnings: [], t: performance.now() };
+  run.S = needsScores ? scoreMatrix(sim.cosine, 2 * sim.n, o.score) : null;
+  const set = (s: Side): RegionSet => ({
+    width: s.work.width,
+    height: s.work.height,
+    labels: s.labels,
+    count: s.count,
+    background: s.background,
+  });
+  return {
+    a: set(segmentSide(run, "reference", lineA, "aa")),
+    b: set(segmentSide(run, "target", lineB, "bb")),
+  };
 }
 
 /** The paper's matcher: patch votes, eq. 5 region similarity both ways, threshold matching, context propagation. */

@@ -3,7 +3,7 @@
  * 1. describe every region of both drawings (`descriptors.ts`): the model's tokens pooled bilinearly inside its
  *    mask, its neighbours' pooled tokens, and its geometry;
  * 2. score every (reference, target) pair: descriptor and neighbourhood cosines minus position, area and shape
- *    differences;
+ *    differences, or (with a `head`) the learned self + cross attention head's logits (`region_head.ts`);
  * 3. assign globally with a dustbin (`sinkhorn.ts`), so a region may have no counterpart;
  * 4. fit a coarse affine alignment to the confident matches (`alignment.ts`) and score again with the aligned
  *    positions (a few rounds);
@@ -37,6 +37,7 @@ import {
   type RegionSet,
 } from "./descriptors.ts";
 import type { RegionMatch } from "./matching.ts";
+import { headScores, type RegionHead, regionHeadFeatures } from "./region_head.ts";
 import { sinkhorn } from "./sinkhorn.ts";
 
 /** Options of {@link matchRegionSets}. */
@@ -58,7 +59,14 @@ export interface RegionMatcherOptions {
      * plan matched to neighbours of the target region (adjacency consistency, a second-order term).
      */
     structure: number;
+    /** The learned head's logits relative to its dustbin (only with `head`), added on the Sinkhorn input scale. */
+    head: number;
   };
+  /**
+   * The learned region head (`region_head.ts`; null: the hand-set score alone). With a head, the weights and
+   * dustbin of {@link HEAD_MATCHER_DEFAULTS} replace the hand-set ones unless the caller sets them.
+   */
+  head: RegionHead | null;
   /** Scores are divided by this before the assignment (lower: sharper). */
   temperature: number;
   /** Dustbin score, on the score scale: a pair must score above it to beat "no counterpart". */
@@ -79,7 +87,11 @@ export interface RegionMatcherOptions {
   normalizeTokens: boolean;
 }
 
-/** Defaults (chosen on the validation splits data/val-clean and data/val-hand; see /work/notes/matching.md). */
+/**
+ * Defaults of the hand-set matcher, chosen on the validation splits data/val-clean and data/val-hand (20 pairs
+ * each, shipped model small-v1, stroke regions): colour-region accuracy 81.0% / 38.5% and foreground pixel
+ * accuracy 94.3% / 72.7% (val-clean / val-hand); the sweeps behind each value are in the comments.
+ */
 export const MATCHER_DEFAULTS: RegionMatcherOptions = {
   weights: {
     feature: 1, // the learned descriptor leads
@@ -89,7 +101,9 @@ export const MATCHER_DEFAULTS: RegionMatcherOptions = {
     area: 0.15, // a 2x area change costs 0.1
     shape: 0.15,
     structure: 0.5, // val-clean colour-region accuracy 79.2 -> 81.0%, val-hand 39.3 -> 38.5% (20 pairs each)
+    head: 1, // unused without a head
   },
+  head: null, // the hand-set matcher unless a caller passes a head (the CLIs load the default backbone's)
   temperature: 0.05, // sharper than 0.1 (val-clean region accuracy 68 -> 72%); 0.03 no better
   dustbin: 0.6, // a pair needs a combined score above ~0.6 to be preferred over "no counterpart"
   iterations: 30,
@@ -102,12 +116,30 @@ export const MATCHER_DEFAULTS: RegionMatcherOptions = {
   normalizeTokens: true,
 };
 
-/** Merges options over {@link MATCHER_DEFAULTS}. */
+/**
+ * What a head changes in {@link MATCHER_DEFAULTS}: its logits replace the hand-set appearance terms (feature,
+ * neighbour, area, shape); position after alignment and adjacency consistency stay. Measured on the validation
+ * splits (20 pairs each, experiments/region-head-v1): colour-region accuracy 49.6% / 26.1% (val-clean / val-hand)
+ * against 81.1% / 46.1% for the hand-set matcher, which is why the tools default to no head.
+ */
+export const HEAD_MATCHER_DEFAULTS: Partial<RegionMatcherOptions> = {
+  weights: { feature: 0, neighbour: 0, area: 0, shape: 0, position: 3, structure: 0.5, head: 1 },
+  dustbin: 0, // the head's own learned dustbin decides "no counterpart"
+};
+
+/** Merges options over {@link MATCHER_DEFAULTS} (and {@link HEAD_MATCHER_DEFAULTS} when a head is given). */
 export function matcherOptions(opts: Partial<RegionMatcherOptions> = {}): RegionMatcherOptions {
+  const d: RegionMatcherOptions = opts.head
+    ? {
+      ...MATCHER_DEFAULTS,
+      ...HEAD_MATCHER_DEFAULTS,
+      weights: { ...MATCHER_DEFAULTS.weights, ...HEAD_MATCHER_DEFAULTS.weights },
+    }
+    : MATCHER_DEFAULTS;
   return {
-    ...MATCHER_DEFAULTS,
+    ...d,
     ...opts,
-    weights: { ...MATCHER_DEFAULTS.weights, ...opts.weights },
+    weights: { ...d.weights, ...opts.weights },
     alignment: { ...MATCHER_DEFAULTS.alignment, ...opts.alignment },
     warp: { ...MATCHER_DEFAULTS.warp, ...opts.warp },
   };
@@ -135,6 +167,62 @@ function participants(set: RegionSet, g: RegionGeometryFeatures): number[] {
   return ids;
 }
 
+/** One drawing described: pooled tokens, neighbourhood, geometry, adjacency, and the regions that take part. */
+export interface DescribedRegions {
+  set: RegionSet;
+  /** [(count + 1) * dim] pooled token descriptors. */
+  desc: Float32Array;
+  /** [(count + 1) * dim] neighbourhood descriptors. */
+  nbr: Float32Array;
+  geom: RegionGeometryFeatures;
+  adj: Adjacency;
+  /** Participating region ids (non-background, non-empty), in id order. */
+  ids: number[];
+}
+
+/** Milliseconds per named stage, summed. */
+type Lap = (name: string) => void;
+
+/**
+ * Describes one drawing's regions from its half of the pair's tokens (`which` 0: reference, 1: target): what the
+ * matcher and the region head's training (`lib/train/region_head.ts`) both start from.
+ *
+ * @example
+ * ```ts
+ * const d = describeRegions(refSet, tokens, 0);
+ * d.ids; // regions that take part
+ * ```
+ */
+export function describeRegions(
+  set: RegionSet,
+  tokens: PairTokens,
+  which: 0 | 1,
+  normalizeTokens = MATCHER_DEFAULTS.normalizeTokens,
+  lap: Lap = () => {},
+): DescribedRegions {
+  const { dim, grid, patch } = tokens, N = grid * grid;
+  if (tokens.tokens.length !== 2 * N * dim) {
+    throw new RangeError(`matchRegionSets: ${tokens.tokens.length} token values for 2 x ${N} x ${dim}`);
+  }
+  const own = tokens.tokens.subarray(which * N * dim, (which + 1) * N * dim);
+  const desc = poolRegionTokens(
+    set,
+    own,
+    dim,
+    grid,
+    patch,
+    which ? tokens.boxB : tokens.boxA,
+    normalizeTokens,
+  );
+  lap("descriptors");
+  const geom = regionGeometryFeatures(set);
+  lap("geometry");
+  const adj = regionAdjacency(set.labels, set.width, set.height, set.count, null, 1);
+  const nbr = neighbourDescriptors(set, desc, dim, adj);
+  lap("neighbours");
+  return { set, desc, nbr, geom, adj, ids: participants(set, geom) };
+}
+
 /**
  * Region correspondences between a reference and a target region map, from the model's tokens of the pair.
  *
@@ -155,60 +243,75 @@ export function matchRegionSets(
   const o = matcherOptions(opts);
   const timings: Record<string, number> = {};
   let t = performance.now();
-  const lap = (name: string) => {
+  const lap: Lap = (name) => {
     const now = performance.now();
     timings[name] = (timings[name] ?? 0) + now - t;
     t = now;
   };
-  const { dim, grid, patch } = tokens, N = grid * grid;
-  if (tokens.tokens.length !== 2 * N * dim) {
-    throw new RangeError(`matchRegionSets: ${tokens.tokens.length} token values for 2 x ${N} x ${dim}`);
-  }
   // 1. Descriptors.
-  const fa = poolRegionTokens(
-    a,
-    tokens.tokens.subarray(0, N * dim),
-    dim,
-    grid,
-    patch,
-    tokens.boxA,
-    o.normalizeTokens,
-  );
-  const fb = poolRegionTokens(
-    b,
-    tokens.tokens.subarray(N * dim),
-    dim,
-    grid,
-    patch,
-    tokens.boxB,
-    o.normalizeTokens,
-  );
-  lap("descriptors");
-  const ga = regionGeometryFeatures(a), gb = regionGeometryFeatures(b);
-  lap("geometry");
-  const adjA = regionAdjacency(a.labels, a.width, a.height, a.count, null, 1);
-  const adjB = regionAdjacency(b.labels, b.width, b.height, b.count, null, 1);
-  const na = neighbourDescriptors(a, fa, dim, adjA), nb = neighbourDescriptors(b, fb, dim, adjB);
-  lap("neighbours");
-  const cosF = descriptorCosine(fa, a.count, fb, b.count, dim);
-  const cosN = descriptorCosine(na, a.count, nb, b.count, dim);
+  const da = describeRegions(a, tokens, 0, o.normalizeTokens, lap);
+  const db = describeRegions(b, tokens, 1, o.normalizeTokens, lap);
+  // 2. Pair scores without position (hand-set terms, the learned head's).
+  const base = baseScores(da, db, tokens.dim, o, lap);
+  // 3-4. Assign, align, repeat.
+  const { P, alignment } = assignAndAlign(da, db, base, o, lap);
+  // 5. Matches and colour sources.
+  const out = readout(da, db, P, o.threshold);
+  lap("readout");
+  return { ...out, alignment, timings };
+}
+
+/**
+ * Everything but position, on the Sinkhorn input's scale ([m * n], participants only): the hand-set terms
+ * (feature and neighbour cosines minus area and shape differences, minus the dustbin score, over the
+ * temperature) plus the head's logits relative to its dustbin, times `weights.head`.
+ */
+function baseScores(
+  da: DescribedRegions,
+  db: DescribedRegions,
+  dim: number,
+  o: RegionMatcherOptions,
+  lap: Lap,
+): Float64Array {
+  const ia = da.ids, ib = db.ids, m = ia.length, n = ib.length, cb = db.set.count + 1;
+  const w = o.weights, ga = da.geom, gb = db.geom;
+  const hand = w.feature !== 0 || w.neighbour !== 0;
+  const cosF = hand ? descriptorCosine(da.desc, da.set.count, db.desc, db.set.count, dim) : null;
+  const cosN = hand ? descriptorCosine(da.nbr, da.set.count, db.nbr, db.set.count, dim) : null;
   lap("cosines");
-  const ia = participants(a, ga), ib = participants(b, gb);
-  const m = ia.length, n = ib.length, cb = b.count + 1;
-  // 2-4. Score, assign, align, repeat.
-  const w = o.weights;
-  const base = new Float64Array(m * n); // everything but position
+  const base = new Float64Array(m * n);
   for (let p = 0; p < m; p++) {
     const i = ia[p];
     for (let q = 0; q < n; q++) {
       const j = ib[q];
-      base[p * n + q] = w.feature * cosF[i * cb + j] + w.neighbour * cosN[i * cb + j] -
+      const s = (cosF ? w.feature * cosF[i * cb + j] + w.neighbour * cosN![i * cb + j] : 0) -
         w.area * Math.abs(ga.logArea[i] - gb.logArea[j]) -
         w.shape * 0.5 *
           (Math.abs(Math.log(ga.major[i] / gb.major[j])) + Math.abs(Math.log(ga.minor[i] / gb.minor[j])));
+      base[p * n + q] = (s - o.dustbin) / o.temperature;
     }
   }
   lap("scores");
+  if (o.head && w.head !== 0 && m > 0 && n > 0) {
+    const c = o.head.config;
+    const xa = regionHeadFeatures(ia, da.desc, da.nbr, ga, c),
+      xb = regionHeadFeatures(ib, db.desc, db.nbr, gb, c);
+    const h = headScores(o.head, xa, m, xb, n);
+    for (let k = 0; k < m * n; k++) base[k] += w.head * (h.scores[k] - h.dustbin);
+    lap("head");
+  }
+  return base;
+}
+
+/** Sinkhorn on base scores plus position (and adjacency support), refitting the alignment between rounds. */
+function assignAndAlign(
+  da: DescribedRegions,
+  db: DescribedRegions,
+  base: Float64Array,
+  o: RegionMatcherOptions,
+  lap: Lap,
+): { P: Float64Array; alignment: AlignmentFit } {
+  const ia = da.ids, ib = db.ids, m = ia.length, n = ib.length, ga = da.geom, gb = db.geom, w = o.weights;
   let alignment: AlignmentFit = {
     transform: [1, 0, 0, 0, 1, 0],
     inliers: new Uint8Array(0),
@@ -219,14 +322,15 @@ export function matchRegionSets(
   const S = new Float64Array(m * n);
   let predict = (x: number, y: number) => applyAffine(alignment.transform, x, y);
   let support: Float64Array | null = null;
+  const posW = w.position / o.temperature, strW = w.structure / o.temperature;
   for (let round = 0; round <= o.alignRounds; round++) {
     for (let q = 0; q < n; q++) {
       const j = ib[q];
       const [u, v] = predict(gb.cx[j], gb.cy[j]);
       for (let p = 0; p < m; p++) {
         const i = ia[p];
-        S[p * n + q] = (base[p * n + q] - w.position * Math.hypot(ga.cx[i] - u, ga.cy[i] - v) +
-          (support ? w.structure * support[p * n + q] : 0) - o.dustbin) / o.temperature;
+        S[p * n + q] = base[p * n + q] - posW * Math.hypot(ga.cx[i] - u, ga.cy[i] - v) +
+          (support ? strW * support[p * n + q] : 0);
       }
     }
     lap("scores");
@@ -234,7 +338,7 @@ export function matchRegionSets(
     lap("sinkhorn");
     if (round === o.alignRounds || m === 0 || n === 0) break;
     if (w.structure !== 0) {
-      support = structureSupport(P, ia, ib, adjA, adjB);
+      support = structureSupport(P, ia, ib, da.adj, db.adj);
       lap("structure");
     }
     // Confident mutual matches fix the alignment (target box coords -> reference box coords).
@@ -260,9 +364,19 @@ export function matchRegionSets(
     predict = o.localWarp ? localWarp(pairs, tr, o.warp) : (x, y) => applyAffine(tr, x, y);
     lap("alignment");
   }
-  // 5. Matches and colour sources.
+  return { P, alignment };
+}
+
+/** Matches (probability at least `threshold`, both directions) and every target region's colour source. */
+function readout(
+  da: DescribedRegions,
+  db: DescribedRegions,
+  P: Float64Array,
+  threshold: number,
+): Omit<RegionMatcherResult, "alignment" | "timings"> {
+  const ia = da.ids, ib = db.ids, m = ia.length, n = ib.length;
   const { rowBest, colBest } = bests(P, m, n);
-  const ca = a.count + 1;
+  const ca = da.set.count + 1, cb = db.set.count + 1;
   const simAB = new Float32Array(ca * cb).fill(NaN), simBA = new Float32Array(cb * ca).fill(NaN);
   for (let p = 0; p < m; p++) {
     for (let q = 0; q < n; q++) {
@@ -283,20 +397,19 @@ export function matchRegionSets(
   };
   for (let p = 0; p < m; p++) {
     const q = rowBest[p];
-    if (q >= 0 && P[p * (n + 1) + q] >= o.threshold) add(p, q, "ab");
+    if (q >= 0 && P[p * (n + 1) + q] >= threshold) add(p, q, "ab");
   }
-  const colourSource = new Int32Array(b.count + 1);
+  const colourSource = new Int32Array(db.set.count + 1);
   for (let q = 0; q < n; q++) {
     const p = colBest[q];
     if (p < 0) continue;
     colourSource[ib[q]] = ia[p];
-    if (P[p * (n + 1) + q] >= o.threshold) add(p, q, "ba");
+    if (P[p * (n + 1) + q] >= threshold) add(p, q, "ba");
   }
   const matches = [...found.values()].sort((x, y) =>
     x.ref_region - y.ref_region || x.tgt_region - y.tgt_region
   );
-  lap("readout");
-  return { matches, colourSource, simAB, simBA, alignment, timings };
+  return { matches, colourSource, simAB, simBA };
 }
 
 /**

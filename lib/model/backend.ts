@@ -21,7 +21,7 @@ import { UserError } from "../util/errors.ts";
 import { existsSync } from "../util/fs.ts";
 import { REPO_ROOT } from "../util/paths.ts";
 import { type KernelMode, setKernelMode } from "./ops.ts";
-import { nativeGemmActive, setNativeGemm } from "./heap.ts";
+import { type HeapSgemm, nativeGemmActive, setHeapSgemm, setNativeGemm } from "./heap.ts";
 import { tryWebgpu } from "./webgpu.ts";
 // Types only: lib/native (FFI) is imported dynamically, when asked for.
 import type { Blas } from "../native/blas.ts";
@@ -95,6 +95,7 @@ interface NativeModule {
     opts?: Record<string, unknown>,
   ): { matmul: { active: boolean; reason: string }; line: string };
   activeBlas?(): Pick<Blas, "sgemm"> | undefined;
+  nativeHeapSgemm?(): HeapSgemm | undefined;
   restoreStockWasm?(): void;
   disableNativeMatmul?(): void;
 }
@@ -139,6 +140,8 @@ async function tryNative(): Promise<{ active: boolean; reason: string }> {
         return true;
       });
     } else setNativeGemm(null);
+    // The native path's strided per-head products and fused heap kernels (ops.ts).
+    setHeapSgemm(st.active ? mod.nativeHeapSgemm?.() ?? null : null);
     return { active: !!st.active, reason: st.reason };
   } catch (e) {
     return { active: false, reason: `native BLAS unavailable: ${(e as Error).message.split("\n")[0]}` };
@@ -195,6 +198,7 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   let native: BackendInfo["native"] = null;
   setNativeGemm(null);
+  setHeapSgemm(null);
   if (name === "wasm") {
     if (opts.blas === "off") {
       (loadedNative?.restoreStockWasm ?? loadedNative?.disableNativeMatmul)?.();

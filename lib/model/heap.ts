@@ -77,6 +77,43 @@ export function nativeGemmActive(): boolean {
   return nativeGemm !== null;
 }
 
+/**
+ * A full native sgemm on the wasm heap: C = alpha op(A) op(B) + beta C, row-major, with leading dimensions, so
+ * that a block of columns of a wider matrix (one head's q, k or v inside a fused [T, 3d] projection) is an
+ * operand as it lies. `a`, `b`, `c` are float offsets into the heap (element indices of `HEAPF32`).
+ */
+export type HeapSgemm = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  beta: number,
+  c: number,
+  ldc: number,
+) => void;
+
+let stridedGemm: HeapSgemm | null = null;
+
+/**
+ * Plugs in (or, with null, removes) the native strided sgemm: `ops.ts` then runs attention as per-head
+ * products on the fused projection in place and uses the fused elementwise kernels of {@link HeapKernels}
+ * (the native path; `backend.ts` sets it when `lib/native` is active).
+ */
+export function setHeapSgemm(g: HeapSgemm | null): void {
+  stridedGemm = g;
+}
+
+/** The native strided sgemm, when plugged in. */
+export function heapSgemm(): HeapSgemm | null {
+  return stridedGemm;
+}
+
 function isWasmBackend(b: unknown): b is WasmBackend {
   const x = b as Partial<WasmBackend> | null;
   return !!x && !!x.wasm && typeof x.wasm._BatchMatMul === "function" &&
@@ -165,6 +202,95 @@ export class HeapKernels {
     const xo = this.off(x), oo = this.off(out);
     for (let g = 0; g < batch; g++) this.transpose(xo + g * rows * cols, oo + g * rows * cols, rows, cols);
     return out;
+  }
+
+  /**
+   * GELU's argument for the sigmoid form: u = c x (1 + a x^2) with c = 2 sqrt(2/pi), a = 0.044715, one pass (the
+   * sigmoid itself stays in wasm: JavaScript's `Math.exp` costs ~14 ns per element).
+   */
+  geluArg(x: tf.Tensor, c: number, a: number): tf.Tensor {
+    const out = this.alloc(x.shape);
+    const h = this.f32, xo = this.off(x), oo = this.off(out), n = x.size, ca = c * a;
+    for (let i = 0; i < n; i++) {
+      const v = h[xo + i];
+      h[oo + i] = v * (c + ca * v * v);
+    }
+    return out;
+  }
+
+  /** GELU's backward in one pass: dx = dy (s + s (1 - s) x c (1 + 3 a x^2)), s = sigmoid(u) saved by the forward. */
+  geluBackward(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor, c: number, a: number): tf.Tensor {
+    const out = this.alloc(x.shape);
+    const h = this.f32, dyo = this.off(dy), xo = this.off(x), so = this.off(s), oo = this.off(out);
+    const n = x.size, c3a = 3 * c * a;
+    for (let i = 0; i < n; i++) {
+      const v = h[xo + i], si = h[so + i];
+      h[oo + i] = h[dyo + i] * (si + si * (1 - si) * v * (c + c3a * v * v));
+    }
+    return out;
+  }
+
+  /**
+   * LayerNorm over the last axis in one pass per row (statistics in float64): y = xhat g + b with
+   * xhat = (x - mean) rstd, rstd = 1 / sqrt(var + eps). Returns y, xhat [rows, d] and rstd [rows, 1].
+   */
+  layerNormForward(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor[] {
+    const d = x.shape[x.shape.length - 1], rows = x.size / d;
+    const y = this.alloc(x.shape), xhat = this.alloc(x.shape), rstd = this.alloc([rows, 1]);
+    const h = this.f32, xo = this.off(x), yo = this.off(y), ho = this.off(xhat), ro = this.off(rstd);
+    const go = this.off(g), bo = this.off(b);
+    for (let r = 0; r < rows; r++) {
+      const o = r * d;
+      let sum = 0;
+      for (let j = 0; j < d; j++) sum += h[xo + o + j];
+      const mu = sum / d;
+      let sq = 0;
+      for (let j = 0; j < d; j++) {
+        const c = h[xo + o + j] - mu;
+        sq += c * c;
+      }
+      const rs = 1 / Math.sqrt(sq / d + eps);
+      h[ro + r] = rs;
+      for (let j = 0; j < d; j++) {
+        const xh = (h[xo + o + j] - mu) * rs;
+        h[ho + o + j] = xh;
+        h[yo + o + j] = xh * h[go + j] + h[bo + j];
+      }
+    }
+    return [y, xhat, rstd];
+  }
+
+  /**
+   * LayerNorm's backward in one pass per row: dx = rstd (gy - mean(gy) - xhat mean(gy xhat)) with gy = dy g;
+   * dg = colsum(dy xhat), db = colsum(dy). Returns [dx, dg, db].
+   */
+  layerNormBackward(dy: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor, g: tf.Tensor): tf.Tensor[] {
+    const d = xhat.shape[xhat.shape.length - 1], rows = xhat.size / d;
+    const dx = this.alloc(xhat.shape), dg = this.alloc([d]), db = this.alloc([d]);
+    const h = this.f32, dyo = this.off(dy), ho = this.off(xhat), ro = this.off(rstd), go = this.off(g);
+    const dxo = this.off(dx);
+    const accG = new Float64Array(d), accB = new Float64Array(d);
+    for (let r = 0; r < rows; r++) {
+      const o = r * d;
+      let m1 = 0, m2 = 0;
+      for (let j = 0; j < d; j++) {
+        const dyj = h[dyo + o + j], xh = h[ho + o + j], gy = dyj * h[go + j];
+        m1 += gy;
+        m2 += gy * xh;
+        accG[j] += dyj * xh;
+        accB[j] += dyj;
+      }
+      m1 /= d;
+      m2 /= d;
+      const rs = h[ro + r];
+      for (let j = 0; j < d; j++) {
+        const xh = h[ho + o + j];
+        h[dxo + o + j] = rs * (h[dyo + o + j] * h[go + j] - m1 - xh * m2);
+      }
+    }
+    h.set(accG, this.off(dg));
+    h.set(accB, this.off(db));
+    return [dx, dg, db];
   }
 
   /** Column sums of x [rows, cols] -> [cols]. */

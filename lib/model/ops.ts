@@ -19,7 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type HeapKernels, heapKernels } from "./heap.ts";
+import { type HeapKernels, heapKernels, type HeapSgemm, heapSgemm } from "./heap.ts";
 
 /**
  * Wraps a backward pass: its temporaries are freed when it returns (tfjs would otherwise keep every tensor made
@@ -58,6 +58,18 @@ export function kernelMode(): KernelMode {
 
 function heap(): HeapKernels | null {
   return mode === "fast" ? heapKernels() : null;
+}
+
+/**
+ * The native path: the `tf` flavour on the wasm backend with `lib/native`'s strided sgemm plugged in. It runs
+ * attention as per-head sgemms on the fused projection where it lies and LayerNorm, GELU and the softmax
+ * gradient as one-pass heap kernels (`heap.ts`), where the stock path chains many small wasm kernels.
+ */
+function native(): { h: HeapKernels; gemm: HeapSgemm } | null {
+  if (mode !== "tf") return null;
+  const gemm = heapSgemm();
+  const h = gemm ? heapKernels() : null;
+  return h && gemm ? { h, gemm } : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -111,7 +123,14 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
 const linearOp = tf.customGrad((x, w, b, save) => {
   const X = x as tf.Tensor2D, W = w as tf.Tensor2D;
   (save as tf.GradSaveFunc)([X, W]);
-  const value = tf.add(tf.matMul(X, W), b as tf.Tensor);
+  // On the native path the bias is sgemm's accumulator (the native _FusedMatMul): no separate add.
+  const value = native()
+    ? tf.engine().runKernel("_FusedMatMul", { a: X, b: W, bias: b as tf.Tensor }, {
+      transposeA: false,
+      transposeB: false,
+      activation: "linear",
+    }) as tf.Tensor
+    : tf.add(tf.matMul(X, W), b as tf.Tensor);
   return {
     value,
     gradFunc: backward((dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -146,6 +165,17 @@ function layerNormOp(eps: number) {
   if (op) return op;
   op = tf.customGrad((x, g, b, save) => {
     const X = x as tf.Tensor;
+    const nat = native();
+    if (nat) {
+      const [y, xhat, rstd] = nat.h.layerNormForward(X, g as tf.Tensor, b as tf.Tensor, eps);
+      (save as tf.GradSaveFunc)([xhat, rstd, g as tf.Tensor]);
+      return {
+        value: y,
+        gradFunc: backward((dy: tf.Tensor, saved: tf.Tensor[]) =>
+          nat.h.layerNormBackward(dy, saved[0], saved[1], saved[2])
+        ),
+      };
+    }
     const mu = tf.mean(X, -1, true); // [T, 1]
     const xc = tf.sub(X, mu);
     const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // [T, 1]
@@ -177,6 +207,17 @@ export function gelu(x: tf.Tensor2D): tf.Tensor2D {
 
 const geluOp = tf.customGrad((x, save) => {
   const X = x as tf.Tensor;
+  const nat = native();
+  if (nat) {
+    const s = tf.sigmoid(nat.h.geluArg(X, GELU_C, GELU_A));
+    (save as tf.GradSaveFunc)([X, s]);
+    return {
+      value: tf.mul(X, s),
+      gradFunc: backward((dy: tf.Tensor, saved: tf.Tensor[]) => [
+        nat.h.geluBackward(dy, saved[0], saved[1], GELU_C, GELU_A),
+      ]),
+    };
+  }
   const x2 = tf.square(X);
   const s = tf.sigmoid(tf.mul(X, tf.add(tf.mul(x2, GELU_C * GELU_A), GELU_C)));
   (save as tf.GradSaveFunc)([X, s]);
@@ -277,9 +318,141 @@ export function attention(qkv: tf.Tensor2D, layout: AttentionLayout): tf.Tensor2
   }
   const partner = (i: number) => (pairing === "cross" ? i ^ 1 : i);
   const scale = 1 / Math.sqrt(dh);
-  const h = heap();
-  const op = h ? attentionFast(h, I, N, H, dh, scale, partner) : attentionTf(I, N, H, dh, scale, partner);
+  const h = heap(), nat = native();
+  const op = h
+    ? attentionFast(h, I, N, H, dh, scale, partner)
+    : nat
+    ? attentionNative(nat.h, nat.gemm, I, N, H, dh, scale, partner)
+    : attentionTf(I, N, H, dh, scale, partner);
   return op(qkv) as tf.Tensor2D;
+}
+
+/**
+ * Native flavour: every per-head product is one strided sgemm on the operands where they lie — q, k, v as
+ * column blocks of qkv [T, 3d] (leading dimension 3d), dO as a column block of dy [T, d], the output and the
+ * gradient written straight into [T, d] and [T, 3d] — so no split, transpose, gather or stack is needed. The
+ * softmax scale is sgemm's alpha; the softmax gradient dS = P (dP - rowsum(dO O)) is one heap pass.
+ */
+function attentionNative(
+  h: HeapKernels,
+  gemm: HeapSgemm,
+  I: number,
+  N: number,
+  H: number,
+  dh: number,
+  scale: number,
+  partner: (i: number) => number,
+) {
+  const d = H * dh, d3 = 3 * d, NN = N * N;
+  // Float offset of head j's q (s = 0), k (1) or v (2) columns of image i in a [T, 3d] tensor at `base`.
+  const at = (base: number, i: number, s: number, j: number) => base + i * N * d3 + s * d + j * dh;
+  return tf.customGrad((qkv, save) => {
+    const Q = qkv as tf.Tensor;
+    const S = h.alloc([I * H * N, N]);
+    const oq = h.off(Q), oS = h.off(S);
+    for (let i = 0; i < I; i++) {
+      const p = partner(i);
+      for (let j = 0; j < H; j++) {
+        gemm(
+          false,
+          true,
+          N,
+          N,
+          dh,
+          scale,
+          at(oq, i, 0, j),
+          d3,
+          at(oq, p, 1, j),
+          d3,
+          0,
+          oS + (i * H + j) * NN,
+          N,
+        );
+      }
+    }
+    const P = tf.softmax(S); // [I*H*N, N]
+    const O = h.alloc([I * N, d]);
+    const oP = h.off(P), oO = h.off(O);
+    for (let i = 0; i < I; i++) {
+      const p = partner(i);
+      for (let j = 0; j < H; j++) {
+        gemm(
+          false,
+          false,
+          N,
+          dh,
+          N,
+          1,
+          oP + (i * H + j) * NN,
+          N,
+          at(oq, p, 2, j),
+          d3,
+          0,
+          oO + i * N * d + j * dh,
+          d,
+        );
+      }
+    }
+    (save as tf.GradSaveFunc)([Q, P, O]);
+    return {
+      value: O,
+      gradFunc: backward((dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sq, sP, sO] = saved;
+        const dP = h.alloc([I * H * N, N]);
+        const dQKV = h.alloc([I * N, d3]);
+        const q = h.off(sq),
+          oPs = h.off(sP),
+          oOs = h.off(sO),
+          ody = h.off(dy),
+          odP = h.off(dP),
+          od = h.off(dQKV);
+        for (let i = 0; i < I; i++) {
+          const p = partner(i);
+          for (let j = 0; j < H; j++) {
+            // dP = dO V^T
+            gemm(
+              false,
+              true,
+              N,
+              N,
+              dh,
+              1,
+              ody + i * N * d + j * dh,
+              d,
+              at(q, p, 2, j),
+              d3,
+              0,
+              odP + (i * H + j) * NN,
+              N,
+            );
+          }
+        }
+        // dS = P (dP - D), D = rowsum(dO O) per (image, head, query), in place over dP (ours alone).
+        const f = h.f32;
+        for (let i = 0; i < I; i++) {
+          for (let n = 0; n < N; n++) {
+            const r = (i * N + n) * d;
+            for (let j = 0; j < H; j++) {
+              let D = 0;
+              for (let c = 0; c < dh; c++) D += f[ody + r + j * dh + c] * f[oOs + r + j * dh + c];
+              const row = ((i * H + j) * N + n) * N;
+              for (let m = 0; m < N; m++) f[odP + row + m] = f[oPs + row + m] * (f[odP + row + m] - D);
+            }
+          }
+        }
+        for (let i = 0; i < I; i++) {
+          const p = partner(i);
+          for (let j = 0; j < H; j++) {
+            const g = (i * H + j) * NN;
+            gemm(false, false, N, dh, N, scale, odP + g, N, at(q, p, 1, j), d3, 0, at(od, i, 0, j), d3); // dQ_i = s dS K_p
+            gemm(true, false, N, dh, N, scale, odP + g, N, at(q, i, 0, j), d3, 0, at(od, p, 1, j), d3); // dK_p = s dS^T Q_i
+            gemm(true, false, N, dh, N, 1, oPs + g, N, ody + i * N * d + j * dh, d, 0, at(od, p, 2, j), d3); // dV_p = P^T dO_i
+          }
+        }
+        return [dQKV];
+      }),
+    };
+  });
 }
 
 /** Heap flavour: per-head products as plain gemms on views, no copies of per-head blocks. */

@@ -186,7 +186,23 @@ function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
  * if (blas) console.log(sgemmPeak(blas, 1024, 0.5));
  * ```
  */
-export function sgemmPeak(blas: Blas, n = 1024, seconds = 0.5): number {
+export function sgemmPeak(
+  blas: Blas,
+  n = 1024,
+  seconds = 0.5,
+  threads = navigator.hardwareConcurrency || 1,
+): number {
+  // On every core whatever the thread policy last chose (the adaptive policy may have left one thread set).
+  const prev = blas.threads();
+  blas.setThreads(threads);
+  try {
+    return sgemmPeakNow(blas, n, seconds);
+  } finally {
+    if (prev > 0) blas.setThreads(prev);
+  }
+}
+
+function sgemmPeakNow(blas: Blas, n: number, seconds: number): number {
   const a = new Float32Array(n * n).fill(0.5),
     b = new Float32Array(n * n).fill(0.25),
     c = new Float32Array(n * n);
@@ -216,7 +232,7 @@ export async function benchMatmul(opts: Partial<BenchMatmulOptions> = {}): Promi
   const threads = status.threads ?? o.threads;
   const minMacs = NATIVE_MATMUL_DEFAULTS.multiThreadMinMacs;
   disableNativeMatmul();
-  const peakGflops = blas ? sgemmPeak(blas) : undefined;
+  const peakGflops = blas ? sgemmPeak(blas, 1024, 0.5, threads || undefined) : undefined;
   const results: MatmulCaseResult[] = [];
   for (const c of cases) {
     const { m, n, k, batch } = caseDims(c);

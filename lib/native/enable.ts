@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type Blas, type BlasOptions, openBlas } from "./blas.ts";
 import {
   heapGatherConfig,
+  heapIdentityConfig,
   type HeapKernelCounters,
   heapSliceConfig,
   heapSplitVConfig,
@@ -18,7 +19,9 @@ import {
   heapUnpackConfig,
 } from "./heap_kernels.ts";
 import { KernelSwap } from "./kernel_swap.ts";
+import { isWasmBackend } from "./wasm_heap.ts";
 import {
+  heapOf,
   nativeBatchMatMulConfig,
   nativeFusedMatMulConfig,
   type NativeMatmulCounters,
@@ -32,6 +35,8 @@ export interface NativeMatmulOptions extends BlasOptions {
    * 0 gives every product `threads` threads.
    */
   multiThreadMinMacs?: number;
+  /** Products at or above `multiThreadMinMacs` choose 1 or `threads` threads by measurement (`ThreadChooser`). */
+  adaptiveThreads?: boolean;
 }
 
 /** Defaults of {@link NativeMatmulOptions}. */
@@ -39,6 +44,11 @@ export const NATIVE_MATMUL_DEFAULTS = {
   // 2^23 = 8.4M: per-head attention products (256x256x32 = 2.1M) stay on one thread, linear layers of 1024
   // rows (>= 1024x128x128 = 16.8M) use them all; both measured with `deno task bench:blas`.
   multiThreadMinMacs: 1 << 23,
+  // On this shared 2-core machine a second OpenBLAS thread made a training step slower whenever other processes
+  // held the cores (load average 4-9) and faster when idle; measuring per product shape helps there, but which
+  // thread count runs a product then depends on timing, and OpenBLAS's 1- and 2-thread sums differ in the last bits
+  // (two forwards of one pair differed by up to 4e-6): off by default, so the same input gives the same bytes.
+  adaptiveThreads: false,
 };
 
 /** What {@link enableNativeMatmul} did. */
@@ -69,7 +79,9 @@ function statusOf(s: ActiveState): NativeMatmulStatus {
   const threads = s.blas.threads() ? s.policy.max : 0;
   const core = s.blas.coreName ? `, ${s.blas.coreName} kernels` : "";
   const mt = threads > 1 && s.policy.minMacs > 0
-    ? ` (1 below ${(s.policy.minMacs / 1e6).toFixed(1)}M multiply-adds per call)`
+    ? ` (1 below ${(s.policy.minMacs / 1e6).toFixed(1)}M multiply-adds per call${
+      s.policy.adaptive ? `, 1 or ${threads} above by measurement` : ""
+    })`
     : "";
   return {
     active: true,
@@ -88,6 +100,7 @@ function policyOf(blas: Blas, opts: NativeMatmulOptions, prev?: ThreadPolicy): T
       ? Math.max(1, Math.floor(opts.threads))
       : prev?.max ?? (blas.threads() || 1),
     minMacs: opts.multiThreadMinMacs ?? prev?.minMacs ?? NATIVE_MATMUL_DEFAULTS.multiThreadMinMacs,
+    adaptive: opts.adaptiveThreads ?? prev?.adaptive ?? NATIVE_MATMUL_DEFAULTS.adaptiveThreads,
   };
 }
 
@@ -172,8 +185,72 @@ export function activeBlas(): Blas | undefined {
   return active?.blas;
 }
 
+/**
+ * A strided sgemm on the current wasm backend's heap, under the active thread policy: C = alpha op(A) op(B) +
+ * beta C with `a`, `b`, `c` float offsets into the heap and leading dimensions as in {@link Blas.sgemm}.
+ * Undefined while native matmul is not active. `lib/model/ops.ts` runs attention's per-head products with it
+ * (q, k and v read in place from the fused projection).
+ *
+ * @example
+ * ```ts
+ * const g = nativeHeapSgemm();
+ * g?.(false, true, 256, 256, 32, 0.17, qOff, 384, kOff, 384, 0, sOff, 256); // S = 0.17 Q K^T for one head
+ * ```
+ */
+export function nativeHeapSgemm(): HeapSgemmFn | undefined {
+  const s = active;
+  if (!s) return undefined;
+  return (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+    const be = tf.backend() as unknown;
+    if (!isWasmBackend(be)) throw new Error("native heap sgemm: the backend is not wasm");
+    const base = heapOf(be).base();
+    s.blas.setThreads(m * n * k >= s.policy.minMacs ? s.policy.max : 1);
+    counters.sgemmCalls++;
+    s.blas.sgemm(
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      alpha,
+      base + 4 * a,
+      lda,
+      base + 4 * b,
+      ldb,
+      beta,
+      base + 4 * c,
+      ldc,
+    );
+  };
+}
+
+/** The function {@link nativeHeapSgemm} returns. */
+export type HeapSgemmFn = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  beta: number,
+  c: number,
+  ldc: number,
+) => void;
+
 /** Kernels replaced by {@link enableHeapKernels}. */
-export const HEAP_KERNEL_NAMES = ["Sum", "Slice", "SplitV", "Unpack", "Transpose", "GatherV2"] as const;
+export const HEAP_KERNEL_NAMES = [
+  "Sum",
+  "Slice",
+  "SplitV",
+  "Unpack",
+  "Transpose",
+  "GatherV2",
+  "Identity",
+] as const;
 
 let heapSwap: KernelSwap | null = null;
 const heapCounters: HeapKernelCounters = {
@@ -183,12 +260,13 @@ const heapCounters: HeapKernelCounters = {
   transpose: 0,
   gather: 0,
   unpack: 0,
+  identity: 0,
   fallback: 0,
 };
 
 /**
  * Registers the heap kernels (`Sum` over non-innermost axes, `Slice`, `SplitV`, `Unpack`, `Transpose` of rank
- * >= 5 or of the last two axes, `GatherV2`: see `heap_kernels.ts`) on the wasm backend. They need no native library. Returns whether they are active and a one-line reason.
+ * >= 5 or of the last two axes, `GatherV2`, `Identity` without a copy: see `heap_kernels.ts`) on the wasm backend. They need no native library. Returns whether they are active and a one-line reason.
  *
  * @example
  * ```ts
@@ -209,6 +287,7 @@ export function enableHeapKernels(): { active: boolean; reason: string } {
       Unpack: (stock) => heapUnpackConfig(stock, heapCounters),
       Transpose: (stock) => heapTransposeConfig(stock, heapCounters),
       GatherV2: (stock) => heapGatherConfig(stock, heapCounters),
+      Identity: (stock) => heapIdentityConfig(stock, heapCounters),
     });
   }
   return { active: true, reason: `heap kernels on the wasm backend: ${HEAP_KERNEL_NAMES.join(", ")}` };

@@ -10,6 +10,11 @@
  * - `Transpose` of rank 5 and more (after merging axes that stay together), ~100 ns per element in the stock
  *   kernel, and swaps of the last two axes (~17 ns): runs of the last axis, or 32 x 32 tiles, ~1-2 ns.
  * - `GatherV2` (batchDims 0): ~18 ns per element in the stock kernel; here one copy per gathered slice.
+ * - `Identity` (tfjs clones every tensor a `tf.customGrad` saves for its backward pass, and `tf.clone`): the
+ *   stock kernel copies the data (11% of a native training step's kernel time); here the output shares the
+ *   input's data with one more reference, as tfjs's `Reshape` and the cpu backend's `Identity` do. Safe because
+ *   tfjs tensors are immutable: nothing in tfjs or in this project writes into a tensor after its kernel
+ *   returned (heap kernels and sgemm write only into outputs they allocated).
  *
  * Each kernel serves only the cases it speeds up and hands everything else to the stock kernel.
  *
@@ -28,6 +33,7 @@ export interface HeapKernelCounters {
   transpose: number;
   gather: number;
   unpack: number;
+  identity: number;
   fallback: number;
 }
 
@@ -284,4 +290,25 @@ export function heapUnpackConfig(
     return outs;
   };
   return { kernelName: "Unpack", backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
+
+/**
+ * `Identity` without a copy: the output is the input's data with one more reference (numeric dtypes; strings go
+ * to `stock`).
+ */
+export function heapIdentityConfig(
+  stock: tf.KernelConfig | undefined,
+  counters: HeapKernelCounters,
+): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs) => {
+    const { x } = args.inputs;
+    const backend = args.backend as WasmBackendLike & { incRef?(dataId: object): void };
+    if (!x || !isWasmBackend(backend) || typeof backend.incRef !== "function" || x.dtype === "string") {
+      return fallback(stock, "Identity", args, counters);
+    }
+    backend.incRef(x.dataId);
+    counters.identity++;
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { kernelName: "Identity", backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }

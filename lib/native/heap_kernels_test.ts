@@ -193,3 +193,52 @@ Deno.test("heap kernels leave no tensors behind and restore the stock kernels", 
   x.dispose();
   names.forEach((k, i) => assert(tf.getKernel(k, "wasm") === stock[i], `${k} restored`));
 });
+
+Deno.test("heap Identity shares the data: clones read the same, outlive or predecease the original, leak nothing", async () => {
+  await ensureWasmBackend();
+  const rng = new Rng("heap-identity");
+  for (const dtype of ["float32", "int32", "bool"] as const) {
+    const x = randn(rng, [7, 5], dtype);
+    const { stock, heap } = both(() => tf.clone(x));
+    assertEquals(heap, stock, `${dtype} clone`);
+    x.dispose();
+  }
+  assert(enableHeapKernels().active);
+  try {
+    const before = tf.memory().numBytes, c0 = heapKernelCounters().identity;
+    const x = randn(rng, [64, 3]);
+    const want = Array.from(x.dataSync());
+    const y = tf.clone(x), z = tf.clone(y);
+    assertEquals(heapKernelCounters().identity, c0 + 2);
+    x.dispose();
+    assertEquals(Array.from(y.dataSync()), want, "the clone survives the original");
+    y.dispose();
+    assertEquals(Array.from(z.dataSync()), want, "and a clone of the clone");
+    // customGrad saves (engine clones) and the residual's dy pass-through, in a gradient: no leak, same grads.
+    const w0 = randn(rng, [64, 3]), w = tf.variable(w0);
+    w0.dispose();
+    const op = tf.customGrad((a, save) => {
+      (save as tf.GradSaveFunc)([a as tf.Tensor]);
+      return {
+        value: tf.sum(tf.mul(a as tf.Tensor, a as tf.Tensor)),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const g = tf.tidy(() => tf.mul(tf.mul(dy, saved[0]), 2));
+          saved[0].dispose(); // as ops.ts's backward() does: tfjs keeps saved tensors otherwise
+          return [g];
+        },
+      };
+    });
+    const n0 = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => op(w) as tf.Scalar, [w]);
+    const g = Array.from(grads[w.name].dataSync()), wv = Array.from(w.dataSync());
+    for (let i = 0; i < g.length; i++) assert(Math.abs(g[i] - 2 * wv[i]) < 1e-5, `grad [${i}]`);
+    value.dispose();
+    grads[w.name].dispose();
+    assertEquals(tf.memory().numTensors, n0, "no tensor left by the gradient");
+    z.dispose();
+    w.dispose();
+    assertEquals(tf.memory().numBytes, before, "no bytes left");
+  } finally {
+    disableHeapKernels();
+  }
+});

@@ -45,6 +45,75 @@ export interface NativeMatmulCounters {
 export interface ThreadPolicy {
   max: number;
   minMacs: number;
+  /**
+   * Products at or above `minMacs` pick 1 or `max` threads by measurement, per product shape (see
+   * {@link ThreadChooser}) instead of always `max`. On a machine whose cores other processes hold, OpenBLAS's
+   * second thread waits for a core and the call takes longer than on one thread; on an idle one it is ~1.8x
+   * faster. Absent or false: always `max`.
+   */
+  adaptive?: boolean;
+}
+
+/** Running figures of one product shape under {@link ThreadChooser}. */
+interface ShapeTiming {
+  /** Smoothed milliseconds per call on one thread and on `max` threads (NaN until measured). */
+  one: number;
+  many: number;
+  calls: number;
+}
+
+/**
+ * Picks the thread count of each large product by measurement: per shape, a smoothed time per call on one
+ * thread and on `max`; the faster runs, and every {@link ThreadChooser.EXPLORE}-th call tries the other so the
+ * choice follows the machine's load. The first call of a shape runs on `max` threads, the second on one.
+ *
+ * @example
+ * ```ts
+ * const c = new ThreadChooser();
+ * const t = c.pick("2048x128x512", 2);
+ * const t0 = performance.now(); run(t); c.record("2048x128x512", t, performance.now() - t0);
+ * ```
+ */
+export class ThreadChooser {
+  /** One call in this many runs the slower setting again. */
+  static readonly EXPLORE = 16;
+  /** Weight of a new measurement in the smoothed time. */
+  static readonly SMOOTH = 0.3;
+  readonly #shapes = new Map<string, ShapeTiming>();
+
+  /** The thread count for the next call of `key` (1 or `max`). */
+  pick(key: string, max: number): number {
+    let s = this.#shapes.get(key);
+    if (!s) this.#shapes.set(key, s = { one: NaN, many: NaN, calls: 0 });
+    s.calls++;
+    if (Number.isNaN(s.many)) return max;
+    if (Number.isNaN(s.one)) return 1;
+    const best = s.one <= s.many ? 1 : max;
+    return s.calls % ThreadChooser.EXPLORE === 0 ? (best === 1 ? max : 1) : best;
+  }
+
+  /** Records that a call of `key` on `threads` threads took `ms`. */
+  record(key: string, threads: number, ms: number): void {
+    const s = this.#shapes.get(key);
+    if (!s) return;
+    const a = ThreadChooser.SMOOTH;
+    if (threads === 1) s.one = Number.isNaN(s.one) ? ms : (1 - a) * s.one + a * ms;
+    else s.many = Number.isNaN(s.many) ? ms : (1 - a) * s.many + a * ms;
+  }
+
+  /** Per shape: the smoothed times and which setting wins now (for benchmarks and tests). */
+  summary(): { key: string; oneMs: number; manyMs: number; calls: number }[] {
+    return [...this.#shapes].map(([key, s]) => ({ key, oneMs: s.one, manyMs: s.many, calls: s.calls }));
+  }
+}
+
+const choosers = new WeakMap<ThreadPolicy, ThreadChooser>();
+
+/** The {@link ThreadChooser} of a policy (one per policy object). */
+export function chooserOf(policy: ThreadPolicy): ThreadChooser {
+  let c = choosers.get(policy);
+  if (!c) choosers.set(policy, c = new ThreadChooser());
+  return c;
 }
 
 const heaps = new WeakMap<WasmModuleLike, WasmHeap>();
@@ -139,8 +208,19 @@ function nativeProduct(
     f32.fill(0, cEl, cEl + nOut); // an empty sum; sgemm is not called with k = 0
   }
   if (plan.k > 0) {
-    blas.setThreads(plan.m * plan.n * plan.k >= policy.minMacs ? policy.max : 1);
-    counters.sgemmCalls += runPlan(blas, plan, aAddr, bAddr, base + cByte, beta);
+    const large = plan.m * plan.n * plan.k >= policy.minMacs && policy.max > 1;
+    if (large && policy.adaptive) {
+      const chooser = chooserOf(policy);
+      const key = `${plan.calls}x${plan.m}x${plan.n}x${plan.k}${transA ? "T" : "N"}${transB ? "T" : "N"}`;
+      const threads = chooser.pick(key, policy.max);
+      blas.setThreads(threads);
+      const t0 = performance.now();
+      counters.sgemmCalls += runPlan(blas, plan, aAddr, bAddr, base + cByte, beta);
+      chooser.record(key, threads, performance.now() - t0);
+    } else {
+      blas.setThreads(large ? policy.max : 1);
+      counters.sgemmCalls += runPlan(blas, plan, aAddr, bAddr, base + cByte, beta);
+    }
   }
   if (activation && activation !== "linear") {
     applyActivation(heap.f32(), cEl, nOut, activation, leakyreluAlpha ?? 0.2);

@@ -16,7 +16,7 @@ import {
 } from "./enable.ts";
 import { referenceMatMul } from "./matmul_plan.ts";
 import { ensureWasmBackend } from "./wasm_backend.ts";
-import { heapOf } from "./matmul_kernels.ts";
+import { heapOf, ThreadChooser } from "./matmul_kernels.ts";
 
 const probe = openBlas();
 const skip = skipNativeTests(probe); // never in CI: there a missing BLAS fails the tests
@@ -394,4 +394,25 @@ Deno.test({
     }
     tf.dispose([x, w1, w2, w3, c]);
   },
+});
+
+Deno.test("ThreadChooser: max first, then one thread, then the faster with a periodic try of the other", () => {
+  const c = new ThreadChooser();
+  assertEquals(c.pick("s", 2), 2);
+  c.record("s", 2, 10);
+  assertEquals(c.pick("s", 2), 1);
+  c.record("s", 1, 4);
+  const picks: number[] = [];
+  for (let i = 0; i < 2 * ThreadChooser.EXPLORE; i++) picks.push(c.pick("s", 2));
+  assertEquals(
+    picks.filter((t) => t === 2).length,
+    2,
+    "the slower setting is retried once per EXPLORE calls",
+  );
+  // The load changes: the many-thread setting becomes faster once remeasured.
+  for (let i = 0; i < 10; i++) c.record("s", 2, 1);
+  assertEquals(c.pick("s", 2) === 2 || c.summary()[0].calls % ThreadChooser.EXPLORE === 0, true);
+  assert(c.summary()[0].manyMs < c.summary()[0].oneMs);
+  // Shapes are independent.
+  assertEquals(c.pick("other", 2), 2);
 });

@@ -104,3 +104,66 @@ export function strokeEndpoints(
   }
   return { skeleton: sk, points: Int32Array.from(pts) };
 }
+
+/**
+ * The outward direction of each stroke at its endpoints: from the skeleton pixel `steps` pixels back along the
+ * stroke (or where the trace stops, at a junction) to the endpoint, as unit vectors (x, y) in `[2k, 2k + 1]`;
+ * (0, 0) for a dot. A gap that continues a stroke lies ahead of its endpoint, along this direction.
+ *
+ * @example
+ * ```ts
+ * const { skeleton, points } = strokeEndpoints(ink, w, h);
+ * const dir = endpointDirections(skeleton, points, w, h); // a stroke ending rightwards: (1, 0)
+ * ```
+ */
+export function endpointDirections(
+  skeleton: Uint8Array,
+  points: Int32Array,
+  width: number,
+  height: number,
+  steps = 8,
+): Float32Array {
+  const W = width, H = height;
+  const out = new Float32Array(2 * points.length);
+  const seen = new Set<number>();
+  for (let k = 0; k < points.length; k++) {
+    const e = points[k];
+    seen.clear();
+    seen.add(e);
+    let p = e;
+    for (let s = 0; s < steps; s++) {
+      const y = (p / W) | 0, x = p - y * W;
+      let next = -1, nNext = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= H) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if ((dx === 0 && dy === 0) || xx < 0 || xx >= W) continue;
+          const q = yy * W + xx;
+          if (skeleton[q] && !seen.has(q)) {
+            // 4-neighbours first: a diagonal step that skips a 4-neighbour is the same pixel run.
+            if (next < 0 || (dx === 0 || dy === 0)) next = q;
+            nNext++;
+          }
+        }
+      }
+      if (next < 0 || nNext > 2) break; // the end of the stroke, or a junction
+      // Every unvisited neighbour is marked, so a 4- and a diagonal neighbour of one run are not walked twice.
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy, xx = x + dx;
+          if (yy >= 0 && yy < H && xx >= 0 && xx < W && skeleton[yy * W + xx]) seen.add(yy * W + xx);
+        }
+      }
+      p = next;
+    }
+    const ey = (e / W) | 0, ex = e - ey * W, py = (p / W) | 0, px = p - py * W;
+    const dx = ex - px, dy = ey - py, len = Math.hypot(dx, dy);
+    if (len > 0) {
+      out[2 * k] = dx / len;
+      out[2 * k + 1] = dy / len;
+    }
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
-import { assertEquals } from "../testing/asserts.ts";
-import { strokeEndpoints } from "./skeleton.ts";
+import { assert, assertEquals } from "../testing/asserts.ts";
+import { endpointDirections, strokeEndpoints } from "./skeleton.ts";
 
 /** An ink mask from rows of text ('#' = ink). */
 function mask(rows: string[]): { ink: Uint8Array; w: number; h: number } {
@@ -57,4 +57,15 @@ Deno.test("skeleton: strokes that run out of the frame do not end there", () => 
   ]);
   assertEquals(strokeEndpoints(bar.ink, bar.w, bar.h, undefined, 0).points.length, 2);
   assertEquals(strokeEndpoints(bar.ink, bar.w, bar.h).points.length, 0); // borderMargin 2
+});
+
+Deno.test("endpointDirections: outward along the stroke at each end", () => {
+  const W = 60, H = 40, ink = new Uint8Array(W * H);
+  for (let x = 10; x <= 40; x++) ink[20 * W + x] = 1;
+  const { skeleton, points } = strokeEndpoints(ink, W, H);
+  const dir = endpointDirections(skeleton, points, W, H);
+  assertEquals(points.length, 2);
+  // Raster order: the left end first, pointing left; then the right end, pointing right.
+  assert(dir[0] < -0.99 && Math.abs(dir[1]) < 0.01, `left end ${dir[0]}, ${dir[1]}`);
+  assert(dir[2] > 0.99 && Math.abs(dir[3]) < 0.01, `right end ${dir[2]}, ${dir[3]}`);
 });

@@ -63,8 +63,8 @@ Deno.test("a 5-px gap between stroke ends is closed: two regions of one componen
   assertEquals(r.component[left], r.component[right]);
   assertEquals(r.closed[left], 0);
   assertEquals(r.closed[right], 0);
-  // With balls too small to be trapped, the two sides leak into one.
-  const leak = strokeRegions(img, { maxRadius: 1 });
+  // With balls too small to be trapped (and no gap closing by stroke ends), the two sides leak into one.
+  const leak = strokeRegions(img, { maxRadius: 1, gapLength: 0, gapRayLength: 0 });
   assertEquals(at(leak.labels, 10, 20), at(leak.labels, 45, 20));
 });
 
@@ -164,13 +164,14 @@ Deno.test("same input, same output; endpoints of a straight stroke and of a clos
 });
 
 Deno.test("a part that leaks into the background through a wide gap is taken back by the coarse pass", () => {
-  // A 80x80 box whose top edge has a 28-px gap between two stroke ends: too wide for the 12-px balls.
+  // A 80x80 box whose top edge has a 28-px gap between two stroke ends: too wide for the 12-px balls (gap
+  // closing by stroke ends off: it would close this gap before filling, tested below).
   const w = 140, h = 140, img = newGray(w, h);
   const ink = (x: number, y: number) => (img.data[y * w + x] = img.data[y * w + x + 1] = 0);
   for (let x = 30; x <= 110; x++) if (x < 56 || x > 84) ink(x, 30);
   for (let x = 30; x <= 110; x++) ink(x, 110);
   for (let y = 30; y <= 110; y++) ink(30, y), ink(109, y);
-  const r = strokeRegions(img);
+  const r = strokeRegions(img, { gapLength: 0 });
   const inside = r.labels[70 * w + 70], outside = r.labels[5 * w + 5];
   assertNotEquals(inside, outside);
   assertEquals(r.background[outside], 1);
@@ -178,7 +179,72 @@ Deno.test("a part that leaks into the background through a wide gap is taken bac
   assertEquals(r.closed[inside], 0);
   assertEquals(r.component[inside], r.component[outside]);
   // Without the coarse pass the box is part of the background.
-  const off = strokeRegions(img, { backgroundRadius: 0 });
+  const off = strokeRegions(img, { backgroundRadius: 0, gapLength: 0 });
   assertEquals(off.labels[70 * w + 70], off.labels[5 * w + 5]);
   assertEquals(off.background[off.labels[70 * w + 70]], 1);
+});
+
+Deno.test("a 40-px gap between facing stroke ends is closed by a virtual stroke; the result keeps the real ink", () => {
+  // The box of the test above with a 40-px gap: beyond the balls and the coarse pass, within gapLength (48).
+  const w = 140, h = 140, img = newGray(w, h);
+  const ink = (x: number, y: number) => (img.data[y * w + x] = img.data[y * w + x + 1] = 0);
+  for (let x = 30; x <= 110; x++) if (x < 50 || x > 90) ink(x, 30);
+  for (let x = 30; x <= 110; x++) ink(x, 110);
+  for (let y = 30; y <= 110; y++) ink(30, y), ink(109, y);
+  const r = strokeRegions(img);
+  const inside = r.labels[70 * w + 70], outside = r.labels[5 * w + 5];
+  assertNotEquals(inside, outside);
+  assertEquals(r.background[outside], 1);
+  assertEquals(r.background[inside], 0);
+  // The gap's pixels are paper again, split between the two sides along the virtual stroke.
+  assertEquals(r.ink[30 * w + 70], 0);
+  assertEquals(r.inkPixels, [...img.data].filter((v) => v < 160).length);
+  assertEquals(r.labels[29 * w + 70], outside);
+  assertEquals(r.labels[31 * w + 70], inside);
+  // Closed off by a gap: one flood-fill component with the outside, not closed.
+  assertEquals(r.closed[inside], 0);
+  assertEquals(r.component[inside], r.component[outside]);
+  // Without it (and without the coarse background pass, which is not what this tests) the box leaks out.
+  const on = strokeRegions(img, { backgroundRadius: 0 });
+  assertNotEquals(on.labels[70 * w + 70], on.labels[5 * w + 5]);
+  const off = strokeRegions(img, { backgroundRadius: 0, gapLength: 0 });
+  assertEquals(off.labels[70 * w + 70], off.labels[5 * w + 5]);
+});
+
+Deno.test("a stroke that ends short of another stroke's side is extended to it (a T gap)", () => {
+  // The box split by a vertical stroke from the top that stops 12 px above the bottom edge: two regions.
+  const img = newGray(W, H);
+  const ink = (x: number, y: number) => (img.data[y * W + x] = 0);
+  for (let x = 4; x <= 55; x++) ink(x, 4), ink(x, 35);
+  for (let y = 4; y <= 35; y++) ink(4, y), ink(55, y);
+  for (let y = 4; y <= 23; y++) ink(30, y);
+  const r = strokeRegions(img, { maxRadius: 3 });
+  assertNotEquals(at(r.labels, 10, 20), at(r.labels, 45, 20));
+  assertEquals(r.component[at(r.labels, 10, 20)], r.component[at(r.labels, 45, 20)]);
+  const off = strokeRegions(img, { maxRadius: 3, gapRayLength: 0 });
+  assertEquals(at(off.labels, 10, 20), at(off.labels, 45, 20));
+});
+
+Deno.test("two pieces still joined by an open neck stay one region, even with a stroke end at another passage", () => {
+  // Box with a wall at x = 30 open at two places: a gap at the bottom (rows 26-30, the wall's lower part ends
+  // there) and a corridor at the top between two strokes that run on past it (rows 10-14).
+  const img = newGray(W, H);
+  const ink = (x: number, y: number) => (img.data[y * W + x] = 0);
+  for (let x = 4; x <= 55; x++) ink(x, 4), ink(x, 35);
+  for (let y = 4; y <= 35; y++) ink(4, y), ink(55, y);
+  for (let y = 4; y <= 35; y++) if ((y < 10 || y > 14) && (y < 26 || y > 30)) ink(30, y);
+  for (let x = 16; x <= 44; x++) ink(x, 9), ink(x, 15); // the corridor: its sides end 14 px from the wall
+  const opts = { maxRadius: 6, gapLength: 0, gapRayLength: 0 };
+  const r = strokeRegions(img, opts);
+  assertEquals(at(r.labels, 10, 20), at(r.labels, 45, 20));
+  // "Any passage" keeps the pieces apart at the gap although they meet at the neck.
+  const any = strokeRegions(img, { ...opts, allPassages: false });
+  assertNotEquals(at(any.labels, 10, 20), at(any.labels, 45, 20));
+});
+
+Deno.test("closed outlines with gap closing on: still exactly the flood fill (no stroke ends, nothing drawn)", () => {
+  const img = boxes();
+  const r = strokeRegions(img, { gapLength: 64, gapRayLength: 64 });
+  assert(samePartition(r.labels, floodComponents(img), (i) => img.data[i] >= 160));
+  assertEquals(r.inkPixels, [...img.data].filter((v) => v < 160).length);
 });

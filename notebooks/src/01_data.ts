@@ -49,7 +49,7 @@ import {
   summarizeFrames,
   barFigure,
   histogramFigure,
-} from "../lib/mod.ts";
+} from "mangamatch";
 
 const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
 const pairs = SMALL ? 4 : PAIRS, size = SMALL ? 256 : SIZE;

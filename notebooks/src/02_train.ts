@@ -51,7 +51,7 @@ import {
   showText,
   train,
   TRAIN_DEFAULTS,
-} from "../lib/mod.ts";
+} from "mangamatch";
 
 const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
 const tmp = await Deno.makeTempDir({ prefix: "mm-nb02-" });

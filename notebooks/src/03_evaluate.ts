@@ -90,7 +90,7 @@ import {
   table2,
   type TableEntry,
   withSummary,
-} from "../lib/mod.ts";
+} from "mangamatch";
 
 const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
 const splits = await notebookSplits({ data: DATA, pairs: PAIRS, small: SMALL });

@@ -40,12 +40,9 @@ import {
   colorizationScores,
   type ColorizedMethod,
   colorizeMethods,
-  colorizePair,
-  type ColorizePairResult,
   existsSync,
   fromRepo,
   type GrayImage,
-  hasPairTokens,
   labelColors,
   type LabelMap,
   loadFrame,
@@ -54,8 +51,6 @@ import {
   matchVisualization,
   notebookModel,
   notebookSplits,
-  oracleGrid,
-  oracleSimilarity,
   overlayLines,
   paintLabels,
   PATCH_MERGE_DEFAULTS,
@@ -71,22 +66,20 @@ import {
   showImages,
   showMarkdown,
   showTable,
-  similarityFromTokens,
-} from "../lib/mod.ts";
+} from "mangamatch";
 
 const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
 const splits = await notebookSplits({ data: DATA, pairs: 0, small: SMALL });
 const loaded = await notebookModel(WEIGHTS);
 const model = loaded?.model ?? null;
-/** The pipeline settings of the knobs, for one region mode. */
-const knobs = (regions: RegionMode): Partial<MatchPairOptions> => ({
-  regions,
+/** The paper's pipeline settings of the knobs (the region mode is each row's own). */
+const KNOBS: Partial<MatchPairOptions> = {
   region: {
     merge: { ...PATCH_MERGE_DEFAULTS, threshold: MERGE_THRESHOLD },
     hybrid: { ...REGION_DEFAULTS.hybrid, threshold: MERGE_THRESHOLD },
   },
   matching: { ...MATCHING_DEFAULTS, threshold: MATCH_THRESHOLD },
-});
+};
 
 // %% [markdown]
 // ## Helpers: the pictures
@@ -94,9 +87,10 @@ const knobs = (regions: RegionMode): Partial<MatchPairOptions> => ({
 // shared by both frames; colourisation is `colorizePair` (lib/match, what `deno task colorize` runs): reference
 // colours by region, the most similar reference region's colour for regions no match covers, the reference
 // background's colour for the background; under the region matcher every target region has a colour source of its
-// own. Flood fill has no similarity: its matched regions only. `methodsFor` runs every method on a pair with the
-// knobs above (one model forward for all of ours); with the release's thresholds it gives what `colorizeMethods`
-// (lib/eval/colorization.ts) gives, which `deno task bench:colorize` scores over many pairs.
+// own. Flood fill has no similarity: its matched regions only. `methodsFor` runs every method on a pair through
+// `colorizeMethods` (lib/eval/colorization.ts, what `deno task bench:colorize` scores over many pairs) with the
+// knobs above and one model forward for all of ours (`sharedForward`: the paper's rows read the similarity of the
+// region matcher's tokens).
 
 // %%
 const palette = new Map<number, Rgb>(labelColors(256).map((c, k) => [k, c]));
@@ -110,55 +104,28 @@ function truthPicture(f: PbcFrame): RgbImage {
   return paintLabels(labels, { colors: palette, black: [-2], white: [-1] });
 }
 
-/** One method's answer on a pair (as lib/eval's colorizeMethods gives it, with any name). */
-type Method = Omit<ColorizedMethod, "name"> & { name: string };
-
 /**
  * Every method on a pair, with the knobs: ours through the region matcher (the default), in `patches` mode and
  * in the `REGIONS` mode (one forward pass: the tokens, and their similarity), the oracle (ground-truth
  * similarities, `patches`) when the truth is known and `withOracle`, and flood fill (no thresholds).
  */
-async function methodsFor(
+function methodsFor(
   refColor: RgbImage,
   lineA: GrayImage,
   lineB: GrayImage,
   truth?: { a: PbcFrame; b: PbcFrame },
   withOracle = true,
-): Promise<Method[]> {
-  const via = (name: string, c: ColorizePairResult): Method => ({
-    name,
-    regionsA: c.match.regionsA,
-    regionsB: c.match.regionsB,
-    matches: c.match.matches,
-    backgroundA: c.match.backgroundA,
-    backgroundB: c.match.backgroundB,
-    painted: c.painted,
-    fills: c.fills,
-    seconds: 0,
+): Promise<ColorizedMethod[]> {
+  return colorizeMethods(refColor, lineA, lineB, {
+    model,
+    truth: withOracle ? truth : null,
+    paperRegions: REGIONS === "patches" ? ["patches"] : ["patches", REGIONS],
+    paperMatch: KNOBS,
+    sharedForward: true,
   });
-  const out: Method[] = [];
-  if (model && hasPairTokens(model)) {
-    const tokens = await model.pairTokens(lineA, lineB);
-    const sim = similarityFromTokens(tokens);
-    out.push(
-      via(
-        "ours (region matcher)",
-        colorizePair(refColor, lineA, lineB, sim, { match: { matcher: "region", regions: "auto", tokens } }),
-      ),
-    );
-    for (const mode of REGIONS === "patches" ? ["patches" as const] : ["patches" as const, REGIONS]) {
-      out.push(via(`ours (${mode})`, colorizePair(refColor, lineA, lineB, sim, { match: knobs(mode) })));
-    }
-  }
-  if (truth && withOracle) {
-    const sim = oracleSimilarity(truth.a, truth.b, oracleGrid({ model }));
-    out.push(via("oracle (patches)", colorizePair(refColor, lineA, lineB, sim, { match: knobs("patches") })));
-  }
-  out.push(...await colorizeMethods(refColor, lineA, lineB, {})); // flood fill
-  return out;
 }
 
-function matchPicture(a: GrayImage, b: GrayImage, r: Method): RgbImage {
+function matchPicture(a: GrayImage, b: GrayImage, r: ColorizedMethod): RgbImage {
   return matchVisualization(a, r.regionsA, b, r.regionsB, r.matches, {
     backgroundA: r.backgroundA,
     backgroundB: r.backgroundB,

@@ -68,7 +68,7 @@ import {
   showText,
   type SimilarityModel,
   withSummary,
-} from "../lib/mod.ts";
+} from "mangamatch";
 
 const SMALL = Deno.env.get("MANGAMATCH_NB_SMALL") === "1"; // the test command's tiny run
 const splits = await notebookSplits({ data: DATA, pairs: SMALL ? 0 : PAIRS, small: SMALL });

@@ -55,7 +55,7 @@ import {
   showTable,
   showText,
   withSummary,
-} from "../lib/mod.ts";
+} from "mangamatch";
 const {
   annotateDataset,
   annotatePair,
