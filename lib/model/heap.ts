@@ -23,6 +23,7 @@
  *
  * @module
  */
+import type { Blas } from "../native/blas.ts";
 import * as tf from "@tensorflow/tfjs-core";
 
 /** The parts of the emscripten module this file uses. */
@@ -82,21 +83,7 @@ export function nativeGemmActive(): boolean {
  * that a block of columns of a wider matrix (one head's q, k or v inside a fused [T, 3d] projection) is an
  * operand as it lies. `a`, `b`, `c` are float offsets into the heap (element indices of `HEAPF32`).
  */
-export type HeapSgemm = (
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: number,
-  lda: number,
-  b: number,
-  ldb: number,
-  beta: number,
-  c: number,
-  ldc: number,
-) => void;
+export type HeapSgemm = Blas["sgemm"];
 
 let stridedGemm: HeapSgemm | null = null;
 

@@ -224,22 +224,8 @@ export function nativeHeapSgemm(): HeapSgemmFn | undefined {
   };
 }
 
-/** The function {@link nativeHeapSgemm} returns. */
-export type HeapSgemmFn = (
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: number,
-  lda: number,
-  b: number,
-  ldb: number,
-  beta: number,
-  c: number,
-  ldc: number,
-) => void;
+/** The function {@link nativeHeapSgemm} returns: {@link Blas}'s `sgemm` on the backend's heap offsets. */
+export type HeapSgemmFn = Blas["sgemm"];
 
 /** Kernels replaced by {@link enableHeapKernels}. */
 export const HEAP_KERNEL_NAMES = [
